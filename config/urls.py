@@ -1,0 +1,14 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from config.api import api
+from gridgov.core.views import home
+
+urlpatterns = [
+    path("", home, name="home"),
+    path("accounts/", include("gridgov.accounts.urls")),
+    path("orgs/", include("gridgov.orgs.urls")),
+    path("admin/", admin.site.urls),
+    path("api/", api.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+]

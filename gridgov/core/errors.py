@@ -1,0 +1,63 @@
+"""Domain errors raised by services and rendered uniformly by pages and the API."""
+
+from django.utils.translation import gettext_lazy as _
+
+
+class DomainError(Exception):
+    """A request the platform refuses for a reason the user can fix or understand."""
+
+    status = 400
+    code = "invalid"
+    default_message = _("The request is invalid.")
+
+    def __init__(self, message=None, *, fields: dict[str, list[str]] | None = None, code: str | None = None):
+        self.message = message or self.default_message
+        self.fields = fields or {}
+        if code:
+            self.code = code
+        super().__init__(str(self.message))
+
+
+class ValidationFailed(DomainError):
+    status = 400
+    code = "invalid"
+    default_message = _("Some fields are not valid.")
+
+
+class NotFound(DomainError):
+    """Missing and out of scope look the same (ARCHITECTURE §4.2)."""
+
+    status = 404
+    code = "not_found"
+    default_message = _("Not found.")
+
+
+class PermissionDenied(DomainError):
+    status = 403
+    code = "forbidden"
+    default_message = _("You do not have permission to do this.")
+
+
+class Conflict(DomainError):
+    status = 409
+    code = "conflict"
+    default_message = _("The record changed or already exists.")
+
+
+class RateLimited(DomainError):
+    status = 429
+    code = "rate_limited"
+    default_message = _("Too many attempts. Please try again later.")
+
+    def __init__(self, message=None, *, retry_after: int = 60, **kwargs):
+        self.retry_after = retry_after
+        super().__init__(message, **kwargs)
+
+
+def error_body(error: DomainError) -> dict:
+    """The one error shape of the API: ``{"code", "message", "fields"}``."""
+    return {
+        "code": error.code,
+        "message": str(error.message),
+        "fields": {name: [str(m) for m in messages] for name, messages in error.fields.items()},
+    }

@@ -1,0 +1,30 @@
+"""What modules contribute, discovered through their AppConfig (ARCHITECTURE §3).
+
+An app contributes by defining, on its AppConfig:
+- ``menu_entries(user) -> list[MenuEntry]``: navigation entries for this user;
+- ``load_demo(out)``: its part of the demo data (run in INSTALLED_APPS order).
+"""
+
+from dataclasses import dataclass
+
+from django.apps import apps
+
+
+@dataclass(frozen=True)
+class MenuEntry:
+    label: str
+    url: str
+    order: int = 100
+
+
+def menu_for(user) -> list[MenuEntry]:
+    entries: list[MenuEntry] = []
+    for config in apps.get_app_configs():
+        contribute = getattr(config, "menu_entries", None)
+        if contribute is not None:
+            entries.extend(contribute(user))
+    return sorted(entries, key=lambda e: (e.order, str(e.label)))
+
+
+def demo_loaders():
+    return [config for config in apps.get_app_configs() if hasattr(config, "load_demo")]

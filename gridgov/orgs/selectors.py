@@ -1,0 +1,83 @@
+"""Reads of the territory, units and memberships, always within the reader's scope."""
+
+from django.db.models import Q, QuerySet
+
+from gridgov.core.scoping import collapse, within, within_any
+
+from .models import Membership, OrgUnit, Role
+
+_SCOPE_CACHE = "_gridgov_scope"
+_ROLES_CACHE = "_gridgov_roles"
+
+
+def _load(user) -> None:
+    rows = list(Membership.objects.filter(user=user).values_list("role", "path"))
+    setattr(user, _ROLES_CACHE, frozenset(role for role, _ in rows))
+    setattr(user, _SCOPE_CACHE, collapse(path for _, path in rows))
+
+
+def user_scope(user) -> list[str]:
+    """The user's data scope: the collapsed union of their memberships' paths.
+
+    Superusers see everything (the empty prefix); anonymous users and residents without a
+    membership see nothing. Cached on the user object for the request.
+    """
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return []
+    if user.is_superuser:
+        return [""]
+    if not hasattr(user, _SCOPE_CACHE):
+        _load(user)
+    return getattr(user, _SCOPE_CACHE)
+
+
+def user_roles(user) -> frozenset[str]:
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return frozenset()
+    if not hasattr(user, _ROLES_CACHE):
+        _load(user)
+    return getattr(user, _ROLES_CACHE)
+
+
+def has_role(user, *roles: Role) -> bool:
+    return bool(user_roles(user) & set(roles))
+
+
+def scope_q(user, field: str = "path") -> Q:
+    """A filter for rows inside the user's scope (index ranges on ``field``)."""
+    return within_any(user_scope(user), field)
+
+
+def memberships_of(user) -> QuerySet[Membership]:
+    return Membership.objects.filter(user=user).select_related(
+        "org_unit", "command_centre__org_unit", "handling_unit__org_unit", "party_organisation__org_unit"
+    )
+
+
+def org_units_visible(user) -> QuerySet[OrgUnit]:
+    """Units inside the user's scope."""
+    return OrgUnit.objects.filter(scope_q(user))
+
+
+def org_unit_children(user, unit: OrgUnit) -> QuerySet[OrgUnit]:
+    return org_units_visible(user).filter(parent=unit, is_active=True)
+
+
+def org_units_roots(user) -> QuerySet[OrgUnit]:
+    """The top units of the user's scope (one per scope path)."""
+    paths = user_scope(user)
+    if paths == [""]:
+        return OrgUnit.objects.filter(parent__isnull=True)
+    return OrgUnit.objects.filter(path__in=paths)
+
+
+def org_unit_ancestors(unit: OrgUnit) -> QuerySet[OrgUnit]:
+    """The chain from the province down to the unit's parent, by path prefixes (one query)."""
+    from .models import LEVEL_PATH_LENGTH
+
+    prefixes = [unit.path[:n] for n in sorted(LEVEL_PATH_LENGTH.values()) if n < len(unit.path)]
+    return OrgUnit.objects.filter(path__in=prefixes).order_by("path")
+
+
+def org_units_within(path: str) -> QuerySet[OrgUnit]:
+    return OrgUnit.objects.filter(within(path))
