@@ -7,6 +7,17 @@ class OrgsConfig(AppConfig):
     label = "orgs"
     verbose_name = _("Organisation")
 
+    def menu_entries(self, user):
+        from django.urls import reverse
+
+        from gridgov.core.registry import MenuEntry
+
+        from .selectors import user_scope
+
+        if not user_scope(user):
+            return []
+        return [MenuEntry(_("Organisation"), reverse("orgs:index"), order=50)]
+
     def load_demo(self, out):
         from .demo import load_demo
 

@@ -2,6 +2,7 @@
 memberships that give users a role and a data scope (ARCHITECTURE §1, §4.6)."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -29,6 +30,12 @@ LEVEL_PATH_LENGTH = {
 }
 PATH_LENGTH_LEVEL = {length: level for level, length in LEVEL_PATH_LENGTH.items()}
 GRID_LEVELS = (Level.GRID2, Level.GRID3)
+
+
+def parent_path(path: str) -> str | None:
+    """The path of the enclosing unit: the longest level prefix shorter than ``path``."""
+    shorter = [n for n in LEVEL_PATH_LENGTH.values() if n < len(path)]
+    return path[: max(shorter)] if shorter else None
 
 
 class OrgUnit(models.Model):
@@ -61,6 +68,10 @@ class OrgUnit(models.Model):
     @property
     def is_grid(self) -> bool:
         return self.level in GRID_LEVELS
+
+    @property
+    def parent_path(self) -> str | None:
+        return parent_path(self.path)
 
 
 class UnitKind(models.TextChoices):
@@ -175,6 +186,11 @@ ROLE_TARGET = {
     Role.PARTY_MEMBER: "party_organisation",
 }
 TARGET_FIELDS = ("org_unit", "command_centre", "handling_unit", "party_organisation")
+# Roles held on territorial units may only be held at these levels.
+ROLE_LEVELS = {
+    Role.GRID_WORKER: GRID_LEVELS,
+    Role.LEADER: (Level.PROVINCE, Level.CITY, Level.COUNTY, Level.STREET),
+}
 
 
 class Membership(models.Model):
@@ -237,6 +253,24 @@ class Membership(models.Model):
     @property
     def target(self):
         return getattr(self, ROLE_TARGET[Role(self.role)])
+
+    def clean(self):
+        """The role's own target must be set, no other, and at a level the role allows."""
+        if not self.role:
+            return
+        wanted = ROLE_TARGET[Role(self.role)]
+        errors = {
+            name: _("This role is not held on this kind of target.")
+            for name in TARGET_FIELDS
+            if name != wanted and getattr(self, f"{name}_id") is not None
+        }
+        target = getattr(self, wanted) if getattr(self, f"{wanted}_id") is not None else None
+        if target is None:
+            errors[wanted] = _("This role needs this field.")
+        elif Role(self.role) in ROLE_LEVELS and target.level not in ROLE_LEVELS[Role(self.role)]:
+            errors[wanted] = _("This role is not held at this level.")
+        if errors:
+            raise ValidationError(errors)
 
     def save(self, *args, **kwargs):
         self.path = self.target.path

@@ -1,10 +1,12 @@
 """Reads of the territory, units and memberships, always within the reader's scope."""
 
+from dataclasses import dataclass
+
 from django.db.models import Q, QuerySet
 
 from gridgov.core.scoping import collapse, within, within_any
 
-from .models import Membership, OrgUnit, Role
+from .models import LEVEL_PATH_LENGTH, CommandCentre, HandlingUnit, Membership, OrgUnit, PartyOrganisation, Role
 
 _SCOPE_CACHE = "_gridgov_scope"
 _ROLES_CACHE = "_gridgov_roles"
@@ -73,11 +75,25 @@ def org_units_roots(user) -> QuerySet[OrgUnit]:
 
 def org_unit_ancestors(unit: OrgUnit) -> QuerySet[OrgUnit]:
     """The chain from the province down to the unit's parent, by path prefixes (one query)."""
-    from .models import LEVEL_PATH_LENGTH
-
     prefixes = [unit.path[:n] for n in sorted(LEVEL_PATH_LENGTH.values()) if n < len(unit.path)]
     return OrgUnit.objects.filter(path__in=prefixes).order_by("path")
 
 
 def org_units_within(path: str) -> QuerySet[OrgUnit]:
     return OrgUnit.objects.filter(within(path))
+
+
+@dataclass
+class Attachments:
+    command_centre: CommandCentre | None
+    handling_units: list[HandlingUnit]
+    party_organisations: list[PartyOrganisation]
+
+
+def org_unit_attachments(unit: OrgUnit) -> Attachments:
+    """What is attached to one unit: its command centre, handling units, party organisations."""
+    return Attachments(
+        command_centre=CommandCentre.objects.filter(org_unit=unit).first(),
+        handling_units=list(HandlingUnit.objects.filter(org_unit=unit, is_active=True).order_by("name")),
+        party_organisations=list(PartyOrganisation.objects.filter(org_unit=unit).order_by("kind", "name")),
+    )

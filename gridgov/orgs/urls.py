@@ -1,4 +1,9 @@
 from django.urls import path
 
+from . import views
+
 app_name = "orgs"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("<str:path>/", views.unit_detail, name="unit"),
+]
