@@ -22,3 +22,8 @@ class OrgsConfig(AppConfig):
         from .demo import load_demo
 
         load_demo(out)
+
+    def demo_loaded(self) -> bool:
+        from .demo import demo_loaded
+
+        return demo_loaded()
