@@ -31,7 +31,7 @@ run: migrate
 	$(BIN)/python manage.py runserver --insecure --noreload 127.0.0.1:$(PORT)
 
 test: setup
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
 
 bench: setup
 	@$(BIN)/python bench/run.py

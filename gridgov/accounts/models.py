@@ -1,5 +1,6 @@
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from gridgov.core.masking import mask_phone
@@ -22,11 +23,19 @@ class User(AbstractUser):
     def masked_phone(self) -> str:
         return mask_phone(self.phone)
 
+    @property
+    def display_name(self) -> str:
+        """What the UI calls the user: the name, else the masked phone (a resident's username
+        contains their phone number), else the username."""
+        return self.full_name or self.masked_phone or self.username
+
 
 class ApiToken(models.Model):
     """A bearer token for machine clients and scripts; only its SHA-256 digest is stored."""
 
-    user = models.ForeignKey(User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="api_tokens")
+    user = models.ForeignKey(
+        User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="api_tokens"
+    )
     name = models.CharField(_("name"), max_length=100)
     digest = models.CharField(max_length=64, unique=True, editable=False)
     prefix = models.CharField(_("prefix"), max_length=8, editable=False)
@@ -41,3 +50,74 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
+
+
+class SmsStatus(models.TextChoices):
+    QUEUED = "queued", _("queued")
+    SENT = "sent", _("sent")
+    FAILED = "failed", _("failed")
+
+
+class SmsMessage(models.Model):
+    """The SMS outbox: every message the platform sends, with how its delivery went."""
+
+    phone = models.CharField(_("mobile phone"), max_length=11, db_index=True)
+    text = models.TextField(_("text"))
+    backend = models.CharField(_("backend"), max_length=100)
+    status = models.CharField(_("status"), max_length=10, choices=SmsStatus.choices, default=SmsStatus.QUEUED)
+    error = models.TextField(_("error"), blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("SMS message")
+        verbose_name_plural = _("SMS outbox")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{mask_phone(self.phone)} · {self.get_status_display()}"
+
+
+class LoginCode(models.Model):
+    """A one-time SMS login code; only a keyed hash of the code is stored."""
+
+    phone = models.CharField(_("mobile phone"), max_length=11)
+    code_hash = models.CharField(max_length=64, editable=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires"))
+    attempts = models.PositiveSmallIntegerField(_("wrong attempts"), default=0)
+    used_at = models.DateTimeField(_("used"), null=True, blank=True)
+    ip = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("login code")
+        verbose_name_plural = _("login codes")
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["phone", "created_at"], name="logincode_phone_created"),
+            models.Index(fields=["ip", "created_at"], name="logincode_ip_created"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{mask_phone(self.phone)} · {timezone.localtime(self.created_at):%Y-%m-%d %H:%M}"
+
+
+class LoginLockout(models.Model):
+    """Failed sign-ins (wrong password or wrong code) of one account identifier — a username
+    or a phone number — and the lock they put on it."""
+
+    identifier = models.CharField(_("account"), max_length=150, unique=True)
+    failures = models.PositiveIntegerField(_("failures"), default=0)
+    last_failure_at = models.DateTimeField(_("last failure"), null=True, blank=True)
+    locked_until = models.DateTimeField(_("locked until"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("login lockout")
+        verbose_name_plural = _("login lockouts")
+        ordering = ["-last_failure_at"]
+
+    def __str__(self) -> str:
+        return self.identifier
+
+    def is_locked(self, now=None) -> bool:
+        return self.locked_until is not None and self.locked_until > (now or timezone.now())

@@ -6,3 +6,6 @@ class GeoConfig(AppConfig):
     name = "gridgov.geo"
     label = "geo"
     verbose_name = _("Grids and maps")
+
+    def ready(self) -> None:
+        from . import signals  # noqa: F401  (connects the generation bumps)

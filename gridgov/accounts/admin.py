@@ -1,0 +1,132 @@
+from django.contrib import admin, messages
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.forms import UserChangeForm as DjangoUserChangeForm
+from django.contrib.auth.forms import UserCreationForm as DjangoUserCreationForm
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .auth import api_token_create
+from .models import ApiToken, LoginCode, LoginLockout, SmsMessage, User
+from .services import login_lockout_clear
+
+admin.site.site_header = _("Smart Grid administration")
+admin.site.site_title = _("Smart Grid")
+admin.site.index_title = _("Administration")
+
+
+class UserCreationForm(DjangoUserCreationForm):
+    class Meta(DjangoUserCreationForm.Meta):
+        model = User
+        fields = ("username", "full_name", "phone")
+
+
+class UserChangeForm(DjangoUserChangeForm):
+    class Meta(DjangoUserChangeForm.Meta):
+        model = User
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    form = UserChangeForm
+    add_form = UserCreationForm
+    list_display = ("username", "full_name", "masked_phone_display", "is_staff", "is_active", "last_login")
+    search_fields = ("username", "full_name", "phone", "email")
+    fieldsets = (
+        (None, {"fields": ("username", "password")}),
+        (_("Personal info"), {"fields": ("full_name", "phone", "email")}),
+        (
+            _("Permissions"),
+            {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")},
+        ),
+        (_("Important dates"), {"fields": ("last_login", "date_joined")}),
+    )
+    add_fieldsets = (
+        (
+            None,
+            {"classes": ("wide",), "fields": ("username", "full_name", "phone", "password1", "password2")},
+        ),
+    )
+
+    @admin.display(description=_("mobile phone"), ordering="phone")
+    def masked_phone_display(self, obj: User) -> str:
+        return obj.masked_phone
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Rows written by the platform only: administrators may look, not add or edit."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(SmsMessage)
+class SmsMessageAdmin(ReadOnlyAdmin):
+    list_display = ("created_at", "phone", "text", "backend", "status", "sent_at")
+    list_filter = ("status", "backend")
+    search_fields = ("phone",)
+    date_hierarchy = "created_at"
+    fields = ("phone", "text", "backend", "status", "error", "created_at", "sent_at")
+
+
+@admin.register(LoginCode)
+class LoginCodeAdmin(ReadOnlyAdmin):
+    list_display = ("created_at", "phone", "expires_at", "attempts", "used_at", "ip")
+    search_fields = ("phone",)
+    date_hierarchy = "created_at"
+    fields = ("phone", "created_at", "expires_at", "attempts", "used_at", "ip")  # never the code hash
+
+
+@admin.register(LoginLockout)
+class LoginLockoutAdmin(ReadOnlyAdmin):
+    list_display = ("identifier", "failures", "last_failure_at", "locked_until", "locked")
+    search_fields = ("identifier",)
+    fields = ("identifier", "failures", "last_failure_at", "locked_until")
+    actions = ["clear_lockouts"]
+
+    @admin.display(description=_("locked"), boolean=True)
+    def locked(self, obj: LoginLockout) -> bool:
+        return obj.is_locked()
+
+    @admin.action(description=_("Clear the selected lockouts"), permissions=["delete"])
+    def clear_lockouts(self, request, queryset):
+        count = login_lockout_clear(actor=request.user, lockouts=queryset)
+        self.message_user(request, _("%(count)d lockout(s) cleared.") % {"count": count}, messages.SUCCESS)
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    list_display = ("name", "user", "prefix", "created_at", "expires_at", "last_used_at", "revoked_at")
+    list_filter = ("revoked_at",)
+    search_fields = ("name", "prefix", "user__username", "user__full_name")
+    autocomplete_fields = ("user",)
+    readonly_fields = ("prefix", "created_at", "last_used_at")
+    actions = ["revoke_tokens"]
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return ("user", "name")
+        return ("user", "name", "prefix", "created_at", "expires_at", "last_used_at", "revoked_at")
+
+    def get_readonly_fields(self, request, obj=None):
+        return ("user", *self.readonly_fields) if obj is not None else ()
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            return super().save_model(request, obj, form, change)
+        token, raw = api_token_create(user=obj.user, name=obj.name)
+        obj.pk = token.pk
+        obj._state.adding = False
+        obj.refresh_from_db()
+        self.message_user(
+            request,
+            _("The new token is %(token)s — copy it now, it will not be shown again.") % {"token": raw},
+            messages.WARNING,
+        )
+
+    @admin.action(description=_("Revoke the selected tokens"), permissions=["change"])
+    def revoke_tokens(self, request, queryset):
+        count = queryset.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
+        self.message_user(request, _("%(count)d token(s) revoked.") % {"count": count}, messages.SUCCESS)
