@@ -46,8 +46,9 @@ format: setup
 
 # Regenerate and compile the zh-Hans message catalogues (needs GNU gettext).
 messages: setup
-	for d in gridgov/*/ ; do if [ -d $$d/locale ]; then (cd $$d && ../../$(BIN)/django-admin makemessages -l zh_Hans --no-obsolete); fi; done
-	$(BIN)/python manage.py makemessages -l zh_Hans --no-obsolete -i 'gridgov/*' -i '.venv/*' -i 'var/*'
+	for d in gridgov/*/ ; do if [ -d $$d/locale ]; then (cd $$d && ../../$(BIN)/django-admin makemessages -l zh_Hans --no-obsolete) || exit 1; fi; done
+	$(BIN)/python manage.py makemessages -l zh_Hans --no-obsolete -i 'gridgov/core/*' -i 'gridgov/accounts/*' \
+		-i 'gridgov/orgs/*' -i 'gridgov/geo/*' -i '.venv/*' -i 'var/*' -i 'bench/*'
 	$(BIN)/python manage.py compilemessages -l zh_Hans --ignore=.venv
 
 clean:

@@ -4,5 +4,9 @@ import pytest
 
 
 @pytest.fixture(autouse=True)
-def _chinese_by_default(settings):
+def _test_settings(settings):
     settings.LANGUAGE_CODE = "zh-hans"
+    # Password hashing is deliberately slow; tests do not need it to be.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Every process sees grid changes at once.
+    settings.GRIDGOV_GEO_RECHECK_SECONDS = 0

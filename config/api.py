@@ -7,7 +7,14 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from gridgov.accounts.auth import api_auth
-from gridgov.core.errors import DomainError, NotFound, PermissionDenied, RateLimited, ValidationFailed, error_body
+from gridgov.core.errors import (
+    DomainError,
+    NotFound,
+    PermissionDenied,
+    RateLimited,
+    ValidationFailed,
+    error_body,
+)
 
 api = NinjaAPI(
     title="gridgov API",
@@ -55,7 +62,9 @@ def unauthenticated(request, exc):
 def http_error(request, exc: HttpError):
     if exc.status_code == 403:
         return domain_error(request, PermissionDenied())
-    return api.create_response(request, {"code": "error", "message": str(exc), "fields": {}}, status=exc.status_code)
+    return api.create_response(
+        request, {"code": "error", "message": str(exc), "fields": {}}, status=exc.status_code
+    )
 
 
 def _register_routers():

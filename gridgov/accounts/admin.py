@@ -5,6 +5,8 @@ from django.contrib.auth.forms import UserCreationForm as DjangoUserCreationForm
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from gridgov.orgs.admin import MembershipInline
+
 from .auth import api_token_create
 from .models import ApiToken, LoginCode, LoginLockout, SmsMessage, User
 from .services import login_lockout_clear
@@ -29,6 +31,7 @@ class UserChangeForm(DjangoUserChangeForm):
 class UserAdmin(DjangoUserAdmin):
     form = UserChangeForm
     add_form = UserCreationForm
+    inlines = [MembershipInline]
     list_display = ("username", "full_name", "masked_phone_display", "is_staff", "is_active", "last_login")
     search_fields = ("username", "full_name", "phone", "email")
     fieldsets = (

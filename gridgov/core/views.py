@@ -1,12 +1,14 @@
-from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
+from gridgov.accounts.views import login_view
 from gridgov.orgs.selectors import memberships_of
 
 
-@login_required
 def home(request):
-    """The start page: who the user is, the posts they hold, and what they can open."""
+    """The start page: the sign-in page for visitors; for a signed-in user who they are, the
+    posts they hold, and what they can open."""
+    if not request.user.is_authenticated:
+        return login_view(request)
     memberships = list(memberships_of(request.user))
     return render(
         request,

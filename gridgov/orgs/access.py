@@ -29,4 +29,6 @@ def access_command_centre(user, *, pk) -> CommandCentre:
 
 
 def access_party_organisation(user, *, pk) -> PartyOrganisation:
-    return _in_scope(user, PartyOrganisation.objects.filter(pk=pk).select_related("org_unit", "parent").first())
+    return _in_scope(
+        user, PartyOrganisation.objects.filter(pk=pk).select_related("org_unit", "parent").first()
+    )

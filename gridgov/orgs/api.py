@@ -75,7 +75,9 @@ def me(request):
         is_superuser=user.is_superuser,
         roles=sorted(selectors.user_roles(user)),
         memberships=[
-            MembershipOut(role=m.role, role_display=str(m.get_role_display()), target=str(m.target), path=m.path)
+            MembershipOut(
+                role=m.role, role_display=str(m.get_role_display()), target=str(m.target), path=m.path
+            )
             for m in memberships
         ],
         scope=selectors.user_scope(user),
@@ -87,7 +89,9 @@ def units_roots(request):
     return [OrgUnitOut.from_unit(u) for u in selectors.org_units_roots(request.user)]
 
 
-@router.get("/units/{path}", response=OrgUnitDetailOut, summary="One unit with its children and attached units")
+@router.get(
+    "/units/{path}", response=OrgUnitDetailOut, summary="One unit with its children and attached units"
+)
 def unit_detail(request, path: str):
     unit = access_org_unit(request.user, path=path)
     return _detail(request.user, unit)
@@ -108,5 +112,7 @@ def _detail(user, unit: OrgUnit) -> OrgUnitDetailOut:
         children=[OrgUnitOut.from_unit(u) for u in selectors.org_unit_children(user, unit)],
         command_centre=_named(centre, "command_centre", str(centre._meta.verbose_name)) if centre else None,
         handling_units=[_named(h, h.kind, str(h.get_kind_display())) for h in attached.handling_units],
-        party_organisations=[_named(p, p.kind, str(p.get_kind_display())) for p in attached.party_organisations],
+        party_organisations=[
+            _named(p, p.kind, str(p.get_kind_display())) for p in attached.party_organisations
+        ],
     )

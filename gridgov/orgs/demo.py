@@ -41,7 +41,9 @@ class DemoUser:
 def load_demo(out) -> None:
     report = divisions_import(city_codes=CITIES)
     out.write(f"Territory: {report.total_created} units created, {report.total_updated} updated.")
-    units = {u.path: u for u in OrgUnit.objects.filter(path__in=["2111", "2103", PANSHAN, TIEXI, TAIPING, FANRONG])}
+    units = {
+        u.path: u for u in OrgUnit.objects.filter(path__in=["2111", "2103", PANSHAN, TIEXI, TAIPING, FANRONG])
+    }
     centres = _command_centres(units)
     handling = _handling_units(units)
     grids = _grids(out)
@@ -51,13 +53,17 @@ def load_demo(out) -> None:
 
 
 def demo_loaded() -> bool:
-    return get_user_model().objects.filter(username="admin").exists() and OrgUnit.objects.filter(
-        path__startswith=FANRONG, level=Level.GRID3
-    ).exists()
+    return (
+        get_user_model().objects.filter(username="admin").exists()
+        and OrgUnit.objects.filter(path__startswith=FANRONG, level=Level.GRID3).exists()
+    )
 
 
 def _command_centres(units):
-    centres = {path: command_centre_ensure(org_unit=units[path]) for path in ("2111", "2103", PANSHAN, TIEXI, FANRONG)}
+    centres = {
+        path: command_centre_ensure(org_unit=units[path])
+        for path in ("2111", "2103", PANSHAN, TIEXI, FANRONG)
+    }
     for street in OrgUnit.objects.filter(parent__path=PANSHAN, level=Level.STREET):
         centres[street.path] = command_centre_ensure(org_unit=street)
     return centres
@@ -86,17 +92,24 @@ def _grids(out) -> dict[str, list[OrgUnit]]:
     """Level-2 grids for every village of 盘山县 and both levels for 繁荣街道."""
     panshan = tile_grids(
         communities=list(OrgUnit.objects.filter(path__startswith=PANSHAN, level=Level.COMMUNITY)),
-        centre_lon=121.99, centre_lat=41.24, grid2_per_community=2,
+        centre_lon=121.99,
+        centre_lat=41.24,
+        grid2_per_community=2,
     )
     fanrong = tile_grids(
         communities=list(OrgUnit.objects.filter(parent__path=FANRONG, level=Level.COMMUNITY)),
-        centre_lon=122.97, centre_lat=41.12, grid2_total=23, grid3_total=224,
+        centre_lon=122.97,
+        centre_lat=41.12,
+        grid2_total=23,
+        grid3_total=224,
     )
     out.write(
         f"Grids: 盘山县 {len(panshan.grid2)} level-2; 繁荣街道 {len(fanrong.grid2)} level-2, "
         f"{len(fanrong.grid3)} level-3 ({panshan.created + fanrong.created} created)."
     )
-    units = {u.path: u for u in OrgUnit.objects.filter(path__in=panshan.grid2 + fanrong.grid2 + fanrong.grid3)}
+    units = {
+        u.path: u for u in OrgUnit.objects.filter(path__in=panshan.grid2 + fanrong.grid2 + fanrong.grid3)
+    }
     return {
         "panshan": [units[p] for p in panshan.grid2],
         "fanrong2": [units[p] for p in fanrong.grid2],
@@ -112,19 +125,26 @@ def _party_organisations(units, grids):
     for street in OrgUnit.objects.filter(parent__path=PANSHAN, level=Level.STREET):
         suffix = "工作委员会" if street.name.endswith("街道") else "委员会"
         committees[street.path] = party_organisation_ensure(
-            org_unit=street, name=f"中共盘山县{street.name}{suffix}", kind=PartyKind.STREET_COMMITTEE,
+            org_unit=street,
+            name=f"中共盘山县{street.name}{suffix}",
+            kind=PartyKind.STREET_COMMITTEE,
             parent=panshan_committee,
         )
     branches = {}
     for village in OrgUnit.objects.filter(parent__path=TAIPING, level=Level.COMMUNITY):
-        name = f"中共{village.name}委员会" if village.name.endswith("社区") else f"中共{village.name}支部委员会"
+        name = (
+            f"中共{village.name}委员会" if village.name.endswith("社区") else f"中共{village.name}支部委员会"
+        )
         branches[village.path] = party_organisation_ensure(
             org_unit=village, name=name, kind=PartyKind.VILLAGE_BRANCH, parent=committees[TAIPING]
         )
     for grid in grids["panshan"]:
         if grid.path[:12] in branches:
             party_organisation_ensure(
-                org_unit=grid, name=f"{grid.name}党小组", kind=PartyKind.PARTY_GROUP, parent=branches[grid.path[:12]]
+                org_unit=grid,
+                name=f"{grid.name}党小组",
+                kind=PartyKind.PARTY_GROUP,
+                parent=branches[grid.path[:12]],
             )
 
     # 铁西区 繁荣街道: 14 community committees, 14 grid party branches and 17 party groups on
@@ -135,7 +155,9 @@ def _party_organisations(units, grids):
         org_unit=units[TIEXI], name="中共鞍山市铁西区委员会", kind=PartyKind.COUNTY_COMMITTEE, parent=None
     )
     fanrong_committee = party_organisation_ensure(
-        org_unit=units[FANRONG], name="中共鞍山市铁西区繁荣街道工作委员会", kind=PartyKind.STREET_COMMITTEE,
+        org_unit=units[FANRONG],
+        name="中共鞍山市铁西区繁荣街道工作委员会",
+        kind=PartyKind.STREET_COMMITTEE,
         parent=tiexi_committee,
     )
     community_committees = {
@@ -148,12 +170,16 @@ def _party_organisations(units, grids):
     grid_branches = {}
     for grid in grid2[:14]:
         grid_branches[grid.path] = party_organisation_ensure(
-            org_unit=grid, name=f"{grid.name}党支部", kind=PartyKind.GRID_BRANCH,
+            org_unit=grid,
+            name=f"{grid.name}党支部",
+            kind=PartyKind.GRID_BRANCH,
             parent=community_committees[grid.path[:12]],
         )
     for grid in grid2[14:]:
         party_organisation_ensure(
-            org_unit=grid, name=f"{grid.name}党小组", kind=PartyKind.PARTY_GROUP,
+            org_unit=grid,
+            name=f"{grid.name}党小组",
+            kind=PartyKind.PARTY_GROUP,
             parent=community_committees[grid.path[:12]],
         )
     first_children = []
@@ -162,12 +188,16 @@ def _party_organisations(units, grids):
             first_children.append(grid3)
     for grid3 in first_children[:8]:
         party_organisation_ensure(
-            org_unit=grid3, name=f"{grid3.name}党小组", kind=PartyKind.PARTY_GROUP,
+            org_unit=grid3,
+            name=f"{grid3.name}党小组",
+            kind=PartyKind.PARTY_GROUP,
             parent=grid_branches[grid3.path[:15]],
         )
     return {
         "zhangjia_branch": branches[ZHANGJIA],
-        "zhangjia_group": PartyOrganisation.objects.filter(path__startswith=ZHANGJIA, kind=PartyKind.PARTY_GROUP)
+        "zhangjia_group": PartyOrganisation.objects.filter(
+            path__startswith=ZHANGJIA, kind=PartyKind.PARTY_GROUP
+        )
         .order_by("path")
         .first(),
         "sanjiekou": community_committees[SANJIEKOU],
@@ -210,8 +240,11 @@ def _users(centres, handling, party, grids) -> None:
     for spec in demo_users():
         user, created = User.objects.get_or_create(
             username=spec.username,
-            defaults={"full_name": spec.full_name, "is_staff": spec.username == "admin",
-                      "is_superuser": spec.username == "admin"},
+            defaults={
+                "full_name": spec.full_name,
+                "is_staff": spec.username == "admin",
+                "is_superuser": spec.username == "admin",
+            },
         )
         if created:
             user.set_password(DEMO_PASSWORD)

@@ -45,7 +45,12 @@ class OrgUnit(models.Model):
     name = models.CharField(_("name"), max_length=100)
     level = models.CharField(_("level"), max_length=10, choices=Level.choices)
     parent = models.ForeignKey(
-        "self", verbose_name=_("parent"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+        "self",
+        verbose_name=_("parent"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
     )
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -146,10 +151,18 @@ class PartyOrganisation(models.Model):
     name = models.CharField(_("name"), max_length=100)
     kind = models.CharField(_("kind"), max_length=20, choices=PartyKind.choices)
     parent = models.ForeignKey(
-        "self", verbose_name=_("parent"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+        "self",
+        verbose_name=_("parent"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
     )
     org_unit = models.ForeignKey(
-        OrgUnit, verbose_name=_("territorial unit"), on_delete=models.PROTECT, related_name="party_organisations"
+        OrgUnit,
+        verbose_name=_("territorial unit"),
+        on_delete=models.PROTECT,
+        related_name="party_organisations",
     )
     path = models.CharField(max_length=18, editable=False, db_index=True)
 
@@ -202,19 +215,35 @@ class Membership(models.Model):
     )
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
     org_unit = models.ForeignKey(
-        OrgUnit, verbose_name=_("territorial unit"), null=True, blank=True, on_delete=models.CASCADE,
+        OrgUnit,
+        verbose_name=_("territorial unit"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
         related_name="memberships",
     )
     command_centre = models.ForeignKey(
-        CommandCentre, verbose_name=_("command centre"), null=True, blank=True, on_delete=models.CASCADE,
+        CommandCentre,
+        verbose_name=_("command centre"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
         related_name="memberships",
     )
     handling_unit = models.ForeignKey(
-        HandlingUnit, verbose_name=_("handling unit"), null=True, blank=True, on_delete=models.CASCADE,
+        HandlingUnit,
+        verbose_name=_("handling unit"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
         related_name="memberships",
     )
     party_organisation = models.ForeignKey(
-        PartyOrganisation, verbose_name=_("party organisation"), null=True, blank=True, on_delete=models.CASCADE,
+        PartyOrganisation,
+        verbose_name=_("party organisation"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
         related_name="memberships",
     )
     path = models.CharField(max_length=18, editable=False, db_index=True)
@@ -227,20 +256,37 @@ class Membership(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=(
-                    Q(org_unit__isnull=False, command_centre__isnull=True, handling_unit__isnull=True,
-                      party_organisation__isnull=True)
-                    | Q(org_unit__isnull=True, command_centre__isnull=False, handling_unit__isnull=True,
-                        party_organisation__isnull=True)
-                    | Q(org_unit__isnull=True, command_centre__isnull=True, handling_unit__isnull=False,
-                        party_organisation__isnull=True)
-                    | Q(org_unit__isnull=True, command_centre__isnull=True, handling_unit__isnull=True,
-                        party_organisation__isnull=False)
+                    Q(
+                        org_unit__isnull=False,
+                        command_centre__isnull=True,
+                        handling_unit__isnull=True,
+                        party_organisation__isnull=True,
+                    )
+                    | Q(
+                        org_unit__isnull=True,
+                        command_centre__isnull=False,
+                        handling_unit__isnull=True,
+                        party_organisation__isnull=True,
+                    )
+                    | Q(
+                        org_unit__isnull=True,
+                        command_centre__isnull=True,
+                        handling_unit__isnull=False,
+                        party_organisation__isnull=True,
+                    )
+                    | Q(
+                        org_unit__isnull=True,
+                        command_centre__isnull=True,
+                        handling_unit__isnull=True,
+                        party_organisation__isnull=False,
+                    )
                 ),
                 name="membership_exactly_one_target",
             ),
             *[
                 models.UniqueConstraint(
-                    fields=["user", "role", field], condition=Q(**{f"{field}__isnull": False}),
+                    fields=["user", "role", field],
+                    condition=Q(**{f"{field}__isnull": False}),
                     name=f"membership_unique_{field}",
                 )
                 for field in TARGET_FIELDS
@@ -249,6 +295,10 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.get_role_display()} · {self.target}"
+
+    def save(self, *args, **kwargs):
+        self.path = self.target.path
+        super().save(*args, **kwargs)
 
     @property
     def target(self):
@@ -271,7 +321,3 @@ class Membership(models.Model):
             errors[wanted] = _("This role is not held at this level.")
         if errors:
             raise ValidationError(errors)
-
-    def save(self, *args, **kwargs):
-        self.path = self.target.path
-        super().save(*args, **kwargs)

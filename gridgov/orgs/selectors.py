@@ -6,7 +6,15 @@ from django.db.models import Q, QuerySet
 
 from gridgov.core.scoping import collapse, within, within_any
 
-from .models import LEVEL_PATH_LENGTH, CommandCentre, HandlingUnit, Membership, OrgUnit, PartyOrganisation, Role
+from .models import (
+    LEVEL_PATH_LENGTH,
+    CommandCentre,
+    HandlingUnit,
+    Membership,
+    OrgUnit,
+    PartyOrganisation,
+    Role,
+)
 
 _SCOPE_CACHE = "_gridgov_scope"
 _ROLES_CACHE = "_gridgov_roles"

@@ -124,9 +124,13 @@ def party_organisation_ensure(
 ) -> PartyOrganisation:
     allowed = PARTY_KIND_LEVELS.get(kind)
     if allowed is not None and org_unit.level not in allowed:
-        raise ValidationFailed(fields={"org_unit": [_("This kind of party organisation does not serve this level.")]})
+        raise ValidationFailed(
+            fields={"org_unit": [_("This kind of party organisation does not serve this level.")]}
+        )
     if parent is not None and not org_unit.path.startswith(parent.path):
-        raise ValidationFailed(fields={"parent": [_("The parent organisation must serve an enclosing area.")]})
+        raise ValidationFailed(
+            fields={"parent": [_("The parent organisation must serve an enclosing area.")]}
+        )
     org, _created = PartyOrganisation.objects.update_or_create(
         org_unit=org_unit, name=name, defaults={"kind": kind, "parent": parent}
     )
@@ -148,7 +152,9 @@ def membership_grant(*, user, role: Role, target) -> Membership:
     try:
         membership.clean()
     except DjangoValidationError as exc:
-        raise ValidationFailed(fields={"target": [m for ms in exc.message_dict.values() for m in ms]}) from exc
+        raise ValidationFailed(
+            fields={"target": [m for ms in exc.message_dict.values() for m in ms]}
+        ) from exc
     membership.save()
     return membership
 

@@ -48,14 +48,6 @@ def collection(*features) -> dict:
     return {"type": "FeatureCollection", "features": list(features)}
 
 
-@pytest.fixture(autouse=True)
-def _recheck_every_lookup(settings):
-    """Indexes check the generation on every lookup, so each test sees its own grids (and
-    passwords hash fast)."""
-    settings.GRIDGOV_GEO_RECHECK_SECONDS = 0
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def _unit(path: str, name: str, level: str, parent: OrgUnit | None) -> OrgUnit:
     return OrgUnit.objects.create(path=path, name=name, level=level, parent=parent)
 

@@ -50,8 +50,17 @@ def make_territory() -> Territory:
     sibling_grid = unit("211122001211002", "张家村第二网格", Level.GRID2, village)
     grid3 = unit("211122001211001001", "张家村1-1网格", Level.GRID3, grid)
     return Territory(
-        province, city, county, sibling_county, street, sibling_street, village, sibling_village, grid,
-        sibling_grid, grid3,
+        province,
+        city,
+        county,
+        sibling_county,
+        street,
+        sibling_street,
+        village,
+        sibling_village,
+        grid,
+        sibling_grid,
+        grid3,
     )
 
 
@@ -64,9 +73,13 @@ def make_user(username: str, *, role: Role | None = None, target=None, **fields)
 
 def attach_units(t: Territory):
     """A command centre on every street and county, a street office, a county bureau, party orgs."""
-    centres = {u.path: command_centre_ensure(org_unit=u) for u in (t.street, t.sibling_street, t.county,
-                                                                   t.sibling_county, t.city)}
-    office = handling_unit_ensure(org_unit=t.street, name="太平街道城市管理办公室", kind=UnitKind.STREET_OFFICE)
+    centres = {
+        u.path: command_centre_ensure(org_unit=u)
+        for u in (t.street, t.sibling_street, t.county, t.sibling_county, t.city)
+    }
+    office = handling_unit_ensure(
+        org_unit=t.street, name="太平街道城市管理办公室", kind=UnitKind.STREET_OFFICE
+    )
     sibling_office = handling_unit_ensure(
         org_unit=t.sibling_street, name="高升街道城市管理办公室", kind=UnitKind.STREET_OFFICE
     )
@@ -75,15 +88,27 @@ def attach_units(t: Territory):
         org_unit=t.county, name="中共盘山县委员会", kind=PartyKind.COUNTY_COMMITTEE, parent=None
     )
     street_committee = party_organisation_ensure(
-        org_unit=t.street, name="中共盘山县太平街道工作委员会", kind=PartyKind.STREET_COMMITTEE, parent=committee
+        org_unit=t.street,
+        name="中共盘山县太平街道工作委员会",
+        kind=PartyKind.STREET_COMMITTEE,
+        parent=committee,
     )
     branch = party_organisation_ensure(
-        org_unit=t.village, name="中共张家村支部委员会", kind=PartyKind.VILLAGE_BRANCH, parent=street_committee
+        org_unit=t.village,
+        name="中共张家村支部委员会",
+        kind=PartyKind.VILLAGE_BRANCH,
+        parent=street_committee,
     )
     group = party_organisation_ensure(
         org_unit=t.grid, name="张家村第一网格党小组", kind=PartyKind.PARTY_GROUP, parent=branch
     )
     return {
-        "centres": centres, "office": office, "sibling_office": sibling_office, "bureau": bureau,
-        "committee": committee, "street_committee": street_committee, "branch": branch, "group": group,
+        "centres": centres,
+        "office": office,
+        "sibling_office": sibling_office,
+        "bureau": bureau,
+        "committee": committee,
+        "street_committee": street_committee,
+        "branch": branch,
+        "group": group,
     }

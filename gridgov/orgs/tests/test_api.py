@@ -25,7 +25,9 @@ def test_bearer_token_authenticates(territory, attached, client):
 
 
 def test_me_lists_roles_memberships_and_scope(territory, attached, client):
-    user = make_user("mq", role=Role.GRID_WORKER, target=territory.grid, full_name="孟倩", phone="13912345678")
+    user = make_user(
+        "mq", role=Role.GRID_WORKER, target=territory.grid, full_name="孟倩", phone="13912345678"
+    )
     client.force_login(user)
     body = client.get("/api/orgs/me").json()
     assert body["name"] == "孟倩"
@@ -54,7 +56,9 @@ def test_unit_detail_lists_children_and_attachments_in_fixed_queries(
     assert [p["name"] for p in body["party_organisations"]] == ["中共盘山县太平街道工作委员会"]
 
 
-def test_children_list_query_count_does_not_grow_with_rows(territory, attached, client, django_assert_num_queries):
+def test_children_list_query_count_does_not_grow_with_rows(
+    territory, attached, client, django_assert_num_queries
+):
     from .factories import unit
 
     user = make_user("cc", role=Role.CENTRE_OPERATOR, target=attached["centres"][territory.county.path])

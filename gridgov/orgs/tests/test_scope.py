@@ -10,8 +10,17 @@ from gridgov.orgs.selectors import org_units_visible, user_scope
 from .factories import make_user
 
 ALL = {
-    "province", "city", "county", "sibling_county", "street", "sibling_street", "village",
-    "sibling_village", "grid", "sibling_grid", "grid3",
+    "province",
+    "city",
+    "county",
+    "sibling_county",
+    "street",
+    "sibling_street",
+    "village",
+    "sibling_village",
+    "grid",
+    "sibling_grid",
+    "grid3",
 }
 
 # role name → (how to make the user, the territory keys they must see)
@@ -86,7 +95,9 @@ def test_scope_is_the_collapsed_union_of_memberships(territory, attached):
     from gridgov.orgs.services import membership_grant
 
     membership_grant(user=user, role=Role.GRID_WORKER, target=territory.grid3)
-    membership_grant(user=user, role=Role.CENTRE_OPERATOR, target=attached["centres"][territory.sibling_street.path])
+    membership_grant(
+        user=user, role=Role.CENTRE_OPERATOR, target=attached["centres"][territory.sibling_street.path]
+    )
     assert user_scope(user) == [territory.grid.path, territory.sibling_street.path]
 
 

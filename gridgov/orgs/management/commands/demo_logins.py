@@ -10,9 +10,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         existing = set(
-            get_user_model().objects.filter(username__in=[u.username for u in demo_users()]).values_list(
-                "username", flat=True
-            )
+            get_user_model()
+            .objects.filter(username__in=[u.username for u in demo_users()])
+            .values_list("username", flat=True)
         )
         self.stdout.write(f"Demo logins (staff sign in with username + password {DEMO_PASSWORD}):")
         for user in demo_users():
