@@ -591,14 +591,9 @@ def _write(items: list[_Item], *, pruned: set[int]) -> _Outcome:
 
 
 @transaction.atomic
-def grid_create(
-    *, actor, parent: OrgUnit | None = None, name: str, geometry: dict, community: OrgUnit | None = None
-) -> OrgUnit:
-    """Create a grid with the next free 3-digit number under ``parent`` (``community`` is an
-    alias): a level-2 grid under a community/village, a level-3 grid under a level-2 grid."""
-    parent = parent or community
-    if parent is None:
-        raise ValidationFailed(_("Choose the community or level-2 grid the new grid belongs to."))
+def grid_create(*, actor, parent: OrgUnit, name: str, geometry: dict) -> OrgUnit:
+    """Create a grid with the next free 3-digit number under ``parent``: a level-2 grid under a
+    community/village, a level-3 grid under a level-2 grid."""
     item = _Item(
         label=_("Grid %(name)s") % {"name": name},
         geometry=geometry,
@@ -613,16 +608,20 @@ def grid_create(
     return outcome.created[0]
 
 
-@transaction.atomic
-def grid_polygon_set(*, actor, unit: OrgUnit, geometry: dict) -> GridPolygon:
-    """Set (create or replace) the polygon of an existing grid."""
-    item = _Item(
+def _polygon_item(unit: OrgUnit, geometry: dict) -> _Item:
+    return _Item(
         label=_unit_label(unit.path, unit.name),
         geometry=geometry,
         geometry_key="geometry",
         name_key="unit",
         path=unit.path,
     )
+
+
+@transaction.atomic
+def grid_polygon_set(*, actor, unit: OrgUnit, geometry: dict) -> GridPolygon:
+    """Set (create or replace) the polygon of an existing grid."""
+    item = _polygon_item(unit, geometry)
     with _Quiet():
         _apply([item], actor=actor)
     return GridPolygon.objects.select_related("unit").get(pk=item.unit.pk)
@@ -631,14 +630,7 @@ def grid_polygon_set(*, actor, unit: OrgUnit, geometry: dict) -> GridPolygon:
 def grid_polygon_validate(*, actor, unit: OrgUnit, geometry: dict) -> None:
     """Raise ``ValidationFailed`` if ``grid_polygon_set`` would refuse this geometry; writes
     nothing (forms call it to show errors beside the field)."""
-    item = _Item(
-        label=_unit_label(unit.path, unit.name),
-        geometry=geometry,
-        geometry_key="geometry",
-        name_key="unit",
-        path=unit.path,
-    )
-    _apply([item], actor=actor, dry_run=True)
+    _apply([_polygon_item(unit, geometry)], actor=actor, dry_run=True)
 
 
 @transaction.atomic

@@ -29,7 +29,7 @@ def test_grid_create_numbers_grids_under_a_community_and_a_level2_grid(territory
     # given a community with no grids
     # when two level-2 grids and a level-3 grid are created
     first = grid_create(actor=None, parent=territory.community, name="第一网格", geometry=cell(0, 0))
-    second = grid_create(actor=None, community=territory.community, name="第二网格", geometry=cell(1, 0))
+    second = grid_create(actor=None, parent=territory.community, name="第二网格", geometry=cell(1, 0))
     child = grid_create(
         actor=None, parent=first, name="1-1", geometry=rect(WEST, SOUTH, WEST + STEP / 2, SOUTH + STEP)
     )
