@@ -53,8 +53,8 @@ class OrgUnit(models.Model):
         related_name="children",
     )
     is_active = models.BooleanField(_("active"), default=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:
         verbose_name = _("territorial unit")
@@ -96,7 +96,7 @@ class HandlingUnit(models.Model):
     org_unit = models.ForeignKey(
         OrgUnit, verbose_name=_("territorial unit"), on_delete=models.PROTECT, related_name="handling_units"
     )
-    path = models.CharField(max_length=18, editable=False, db_index=True)
+    path = models.CharField(_("division code"), max_length=18, editable=False, db_index=True)
     phone = models.CharField(_("office phone"), max_length=20, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
 
@@ -121,7 +121,7 @@ class CommandCentre(models.Model):
     org_unit = models.OneToOneField(
         OrgUnit, verbose_name=_("territorial unit"), on_delete=models.PROTECT, related_name="command_centre"
     )
-    path = models.CharField(max_length=18, editable=False, db_index=True)
+    path = models.CharField(_("division code"), max_length=18, editable=False, db_index=True)
 
     class Meta:
         verbose_name = _("command centre")
@@ -164,7 +164,7 @@ class PartyOrganisation(models.Model):
         on_delete=models.PROTECT,
         related_name="party_organisations",
     )
-    path = models.CharField(max_length=18, editable=False, db_index=True)
+    path = models.CharField(_("division code"), max_length=18, editable=False, db_index=True)
 
     class Meta:
         verbose_name = _("party organisation")
@@ -246,8 +246,8 @@ class Membership(models.Model):
         on_delete=models.CASCADE,
         related_name="memberships",
     )
-    path = models.CharField(max_length=18, editable=False, db_index=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    path = models.CharField(_("data scope"), max_length=18, editable=False, db_index=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("membership")
