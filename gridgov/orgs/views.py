@@ -3,6 +3,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 
 from gridgov.core.errors import NotFound
+from gridgov.core.scoping import covers
 
 from . import selectors
 from .access import access_org_unit
@@ -28,7 +29,11 @@ def unit_detail(request, path: str):
         "orgs/unit_detail.html",
         {
             "unit": unit,
-            "ancestors": selectors.org_unit_ancestors(unit),
+            # Ancestors inside the user's scope are links; the others only name the way up.
+            "ancestors": [
+                (a, covers(selectors.user_scope(request.user), a.path))
+                for a in selectors.org_unit_ancestors(unit)
+            ],
             "children": selectors.org_unit_children(request.user, unit),
             "attached": selectors.org_unit_attachments(unit),
         },

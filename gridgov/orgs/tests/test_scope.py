@@ -113,3 +113,15 @@ def test_scope_filter_is_an_index_range_on_path_not_like(territory, attached):
         # And SQLite's plan searches the path index by range
         plan = org_units_visible(user).explain()
         assert "USING INDEX" in plan and "(path>? AND path<?)" in plan, plan
+
+
+def test_unit_page_links_only_the_ancestors_in_scope(territory, attached, client, django_assert_num_queries):
+    # Given a street centre operator on a village page
+    user = make_user("sc", role=Role.CENTRE_OPERATOR, target=attached["centres"][territory.street.path])
+    client.force_login(user)
+    # (session, user, scope, unit, ancestors, children, centre, units, party organisations)
+    with django_assert_num_queries(9):
+        body = client.get(f"/orgs/{territory.village.path}/").content.decode()
+    # Then the street is a link, the county above their scope is only named
+    assert f'href="/orgs/{territory.street.path}/"' in body
+    assert f'href="/orgs/{territory.county.path}/"' not in body and "盘山县" in body
