@@ -13,6 +13,7 @@ from gridgov.core.errors import DomainError
 from gridgov.orgs.models import GRID_LEVELS, OrgUnit
 
 from .forms import GeoJSONUploadForm
+from .geometry import DERIVED_COLUMNS
 from .models import GridPolygon
 from .services import grid_polygon_set, grid_polygon_validate, grids_import_geojson
 
@@ -46,15 +47,7 @@ class GridPolygonAdmin(admin.ModelAdmin):
     search_fields = ("unit__path", "unit__name")
     list_filter = ("unit__level",)
     raw_id_fields = ("unit",)
-    readonly_fields = (
-        "min_lon",
-        "min_lat",
-        "max_lon",
-        "max_lat",
-        "centroid_lon",
-        "centroid_lat",
-        "updated_at",
-    )
+    readonly_fields = (*DERIVED_COLUMNS, "updated_at")
     change_list_template = "admin/geo/gridpolygon/change_list.html"
 
     @admin.display(description=gettext_lazy("code"), ordering="unit__path")

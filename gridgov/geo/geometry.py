@@ -50,6 +50,10 @@ def to_geojson(geom: BaseGeometry) -> dict:
     return json.loads(shapely.to_geojson(geom))
 
 
+# The GridPolygon columns computed from its geometry.
+DERIVED_COLUMNS = ("min_lon", "min_lat", "max_lon", "max_lat", "centroid_lon", "centroid_lat")
+
+
 def derived_columns(geom: BaseGeometry) -> dict[str, float]:
     min_lon, min_lat, max_lon, max_lat = shapely.bounds(geom).tolist()
     centroid = shapely.centroid(geom)

@@ -38,7 +38,7 @@ from gridgov.orgs.models import GRID_LEVELS, Level, OrgUnit
 from gridgov.orgs.selectors import user_scope
 
 from . import models as geo_models
-from .geometry import area_m2, derived_columns, parse_grid_geometry, to_geojson, to_shape
+from .geometry import DERIVED_COLUMNS, area_m2, derived_columns, parse_grid_geometry, to_geojson, to_shape
 from .models import GridIndexState, GridPolygon
 
 OVERLAP_TOLERANCE_M2 = 1.0
@@ -569,16 +569,7 @@ def _write(items: list[_Item], *, pruned: set[int]) -> _Outcome:
     if to_update:
         GridPolygon.objects.bulk_update(
             to_update,
-            [
-                "geometry",
-                "min_lon",
-                "min_lat",
-                "max_lon",
-                "max_lat",
-                "centroid_lon",
-                "centroid_lat",
-                "updated_at",
-            ],
+            ["geometry", *DERIVED_COLUMNS, "updated_at"],
             batch_size=200,
         )
     removed = 0
