@@ -1,5 +1,7 @@
 """Domain errors raised by services and rendered uniformly by pages and the API."""
 
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
 
@@ -24,15 +26,18 @@ class ValidationFailed(DomainError):
     default_message = _("Some fields are not valid.")
 
 
-class NotFound(DomainError):
-    """Missing and out of scope look the same (ARCHITECTURE §4.2)."""
+class NotFound(DomainError, Http404):
+    """Missing and out of scope look the same (ARCHITECTURE §4.2). Also Django's ``Http404``,
+    so a page that lets it through answers with the 404 page."""
 
     status = 404
     code = "not_found"
     default_message = _("Not found.")
 
 
-class PermissionDenied(DomainError):
+class PermissionDenied(DomainError, DjangoPermissionDenied):
+    """Also Django's ``PermissionDenied``, so pages answer 403."""
+
     status = 403
     code = "forbidden"
     default_message = _("You do not have permission to do this.")

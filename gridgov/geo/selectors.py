@@ -3,8 +3,8 @@
 from django.db.models import QuerySet
 
 from gridgov.core.scoping import within
-from gridgov.orgs.models import LEVEL_PATH_LENGTH, Level, OrgUnit
-from gridgov.orgs.selectors import scope_q
+from gridgov.orgs.models import OrgUnit
+from gridgov.orgs.selectors import org_units_above, scope_q
 
 from .index import GridHit
 from .models import GridPolygon
@@ -38,7 +38,7 @@ def grid_polygons_feature_collection(polygons: QuerySet[GridPolygon]) -> dict:
                     "path": unit.path,
                     "name": unit.name,
                     "level": unit.level,
-                    "parent": unit.path[:-3],
+                    "parent": unit.parent_path,
                     "centroid": [polygon.centroid_lon, polygon.centroid_lat],
                 },
             }
@@ -47,6 +47,5 @@ def grid_polygons_feature_collection(polygons: QuerySet[GridPolygon]) -> dict:
 
 
 def grid_ancestors(hit: GridHit) -> dict[str, OrgUnit]:
-    """The community and street of a located grid, by level (one query)."""
-    prefixes = [hit.path[: LEVEL_PATH_LENGTH[level]] for level in (Level.STREET, Level.COMMUNITY)]
-    return {unit.level: unit for unit in OrgUnit.objects.filter(path__in=prefixes)}
+    """The units above a located grid (street, community…), by level (one query)."""
+    return {unit.level: unit for unit in org_units_above(hit.path)}

@@ -26,6 +26,12 @@ def _load(user) -> None:
     setattr(user, _SCOPE_CACHE, collapse(path for _, path in rows))
 
 
+def forget_scope(user) -> None:
+    """Drop the scope and roles cached on ``user`` (after their memberships changed)."""
+    for name in (_SCOPE_CACHE, _ROLES_CACHE):
+        user.__dict__.pop(name, None)
+
+
 def user_scope(user) -> list[str]:
     """The user's data scope: the collapsed union of their memberships' paths.
 
@@ -81,10 +87,14 @@ def org_units_roots(user) -> QuerySet[OrgUnit]:
     return OrgUnit.objects.filter(path__in=paths)
 
 
-def org_unit_ancestors(unit: OrgUnit) -> QuerySet[OrgUnit]:
-    """The chain from the province down to the unit's parent, by path prefixes (one query)."""
-    prefixes = [unit.path[:n] for n in sorted(LEVEL_PATH_LENGTH.values()) if n < len(unit.path)]
+def org_units_above(path: str) -> QuerySet[OrgUnit]:
+    """The chain from the province down to the parent of ``path``, by path prefixes (one query)."""
+    prefixes = [path[:n] for n in sorted(LEVEL_PATH_LENGTH.values()) if n < len(path)]
     return OrgUnit.objects.filter(path__in=prefixes).order_by("path")
+
+
+def org_unit_ancestors(unit: OrgUnit) -> QuerySet[OrgUnit]:
+    return org_units_above(unit.path)
 
 
 def org_units_within(path: str) -> QuerySet[OrgUnit]:

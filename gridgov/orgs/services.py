@@ -22,6 +22,7 @@ from .models import (
     Role,
     UnitKind,
 )
+from .selectors import forget_scope
 
 
 @dataclass
@@ -156,9 +157,11 @@ def membership_grant(*, user, role: Role, target) -> Membership:
             fields={"target": [m for ms in exc.message_dict.values() for m in ms]}
         ) from exc
     membership.save()
+    forget_scope(user)
     return membership
 
 
 @transaction.atomic
 def membership_revoke(*, membership: Membership) -> None:
     membership.delete()
+    forget_scope(membership.user)

@@ -1,8 +1,6 @@
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
 from django.shortcuts import redirect, render
 
-from gridgov.core.errors import NotFound
 from gridgov.core.scoping import covers
 
 from . import selectors
@@ -20,10 +18,7 @@ def index(request):
 
 @login_required
 def unit_detail(request, path: str):
-    try:
-        unit = access_org_unit(request.user, path=path)
-    except NotFound as exc:
-        raise Http404 from exc
+    unit = access_org_unit(request.user, path=path)
     return render(
         request,
         "orgs/unit_detail.html",

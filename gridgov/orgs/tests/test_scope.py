@@ -125,3 +125,19 @@ def test_unit_page_links_only_the_ancestors_in_scope(territory, attached, client
     # Then the street is a link, the county above their scope is only named
     assert f'href="/orgs/{territory.street.path}/"' in body
     assert f'href="/orgs/{territory.county.path}/"' not in body and "盘山县" in body
+
+
+def test_a_new_membership_widens_the_scope_already_read(territory, attached):
+    from gridgov.orgs.services import membership_grant, membership_revoke
+
+    # Given a grid worker whose scope was already read
+    user = make_user("gw", role=Role.GRID_WORKER, target=territory.grid)
+    assert user_scope(user) == [territory.grid.path]
+    # When they are made operator of the street centre
+    membership = membership_grant(
+        user=user, role=Role.CENTRE_OPERATOR, target=attached["centres"][territory.street.path]
+    )
+    # Then the same user object sees the street, and no longer after the membership is revoked
+    assert user_scope(user) == [territory.street.path]
+    membership_revoke(membership=membership)
+    assert user_scope(user) == [territory.grid.path]
