@@ -1,12 +1,13 @@
 """Point → grid index benchmark: build time, bulk lookups per second, single-lookup latency.
 
 Run ``python bench/geo_bench.py`` from the repository root (prints one JSON object), or import
-``run()`` (``bench/run.py`` merges it). No database: the grids are tiled in memory the way the
+``run()`` (``bench/run.py`` merges it). No database queries: the grids are tiled in memory the way the
 demo tiler does (jittered lattice of level-2 grids, each cut into level-3 grids) and the index
 is built from plain (path, GeoJSON) pairs.
 """
 
 import json
+import os
 import statistics
 import sys
 import time
@@ -17,6 +18,11 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+
+import django  # noqa: E402
+
+django.setup()
 
 from gridgov.geo.geometry import (  # noqa: E402
     jittered_lattice,

@@ -90,7 +90,7 @@ def sms_send(*, phone: str, text: str) -> SmsMessage:
 
 def sms_deliver(*, message_id: int) -> SmsMessage | None:
     """Deliver one queued message and record the outcome; a message no longer queued is left
-    alone, so delivering twice sends once."""
+    alone, so delivering a message again after it was sent does nothing."""
     message = SmsMessage.objects.filter(pk=message_id, status=SmsStatus.QUEUED).first()
     if message is None:
         return None

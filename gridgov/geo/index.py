@@ -31,9 +31,9 @@ import numpy as np
 import shapely
 from django.conf import settings
 
-logger = logging.getLogger(__name__)
+from gridgov.orgs.models import PATH_LENGTH_LEVEL
 
-_LEVEL_BY_LENGTH = {15: "grid2", 18: "grid3"}
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,7 +101,7 @@ class GridIndex:
         no database, no rebuilds. Names default to the path, levels come from the path length."""
         names = names or {}
         records = [
-            (None, path, names.get(path, path), _LEVEL_BY_LENGTH.get(len(path), "grid"), geometry)
+            (None, path, names.get(path, path), PATH_LENGTH_LEVEL.get(len(path), "grid"), geometry)
             for path, geometry in pairs
         ]
         index = cls()

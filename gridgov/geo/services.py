@@ -34,7 +34,8 @@ from shapely.geometry.base import BaseGeometry
 
 from gridgov.core.errors import NotFound, ValidationFailed
 from gridgov.core.scoping import covers, within_any
-from gridgov.orgs.models import GRID_LEVELS, Level, OrgUnit
+from gridgov.orgs.divisions import short_name
+from gridgov.orgs.models import GRID_LEVELS, PATH_LENGTH_LEVEL, Level, OrgUnit
 from gridgov.orgs.selectors import user_scope
 
 from . import models as geo_models
@@ -47,15 +48,6 @@ MAX_SEQUENCE = 999
 
 _DIGITS = re.compile(r"^[0-9]+$")
 _GRID_PARENT_LEVEL = {Level.GRID2: Level.COMMUNITY, Level.GRID3: Level.GRID2}
-_LEVEL_BY_LENGTH = {15: Level.GRID2, 18: Level.GRID3}
-_NAME_SUFFIXES = (
-    ("社区居民委员会", "社区"),
-    ("社区居委会", "社区"),
-    ("居民委员会", ""),
-    ("居委会", ""),
-    ("村民委员会", "村"),
-    ("村委会", "村"),
-)
 
 
 @dataclass(frozen=True)
@@ -87,17 +79,9 @@ class _Quiet:
 # --- names -----------------------------------------------------------------------------------
 
 
-def short_place_name(name: str) -> str:
-    """``虹桥社区居民委员会`` → ``虹桥社区``, ``张家村委会`` → ``张家村``."""
-    for suffix, replacement in _NAME_SUFFIXES:
-        if name.endswith(suffix) and len(name) > len(suffix):
-            return name[: -len(suffix)] + replacement
-    return name
-
-
 def grid_default_name(*, community_name: str, grid2_seq: int, grid3_seq: int | None = None) -> str:
     """The platform's naming of grids: ``虹桥社区第2网格`` (level 2), ``虹桥社区2-3网格`` (level 3)."""
-    short = short_place_name(community_name)
+    short = short_name(community_name)
     if grid3_seq is None:
         return f"{short}第{grid2_seq}网格"
     return f"{short}{grid2_seq}-{grid3_seq}网格"
@@ -165,7 +149,8 @@ def _geometry_message(item: _Item, problem) -> str:
 
 
 def _level_of(path: str) -> str | None:
-    return _LEVEL_BY_LENGTH.get(len(path))
+    level = PATH_LENGTH_LEVEL.get(len(path))
+    return level if level in GRID_LEVELS else None
 
 
 def _resolve(items: list[_Item], *, actor, errors: _Errors) -> None:

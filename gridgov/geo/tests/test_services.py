@@ -13,8 +13,8 @@ from gridgov.geo.services import (
     grid_polygon_delete,
     grid_polygon_set,
     grids_import_geojson,
-    short_place_name,
 )
+from gridgov.orgs.divisions import short_name
 from gridgov.orgs.models import Level, Membership, OrgUnit, Role
 
 from .conftest import BOW_TIE, SOUTH, STEP, WEST, cell, collection, feature, rect
@@ -321,8 +321,8 @@ def test_import_refuses_bad_files_with_a_reason(territory, data, reason):
 def test_default_names_are_short_and_readable():
     # given statistical names of a community and a village
     # then grids are named after the short place name
-    assert short_place_name("虹桥社区居民委员会") == "虹桥社区"
-    assert short_place_name("张家村委会") == "张家村"
-    assert short_place_name("高升社区居委会") == "高升社区"
+    assert short_name("虹桥社区居民委员会") == "虹桥社区"
+    assert short_name("张家村委会") == "张家村"
+    assert short_name("高升社区居委会") == "高升社区"
     assert grid_default_name(community_name="虹桥社区居民委员会", grid2_seq=2) == "虹桥社区第2网格"
     assert grid_default_name(community_name="张家村委会", grid2_seq=1, grid3_seq=3) == "张家村1-3网格"
