@@ -10,3 +10,5 @@ def _test_settings(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # Every process sees grid changes at once.
     settings.GRIDGOV_GEO_RECHECK_SECONDS = 0
+    # Background tasks run where they are enqueued.
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

@@ -41,10 +41,14 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django_tasks",
+    "django_tasks_db",
     "gridgov.core",
     "gridgov.accounts",
     "gridgov.orgs",
     "gridgov.geo",
+    "gridgov.catalogue",
+    "gridgov.cases",
 ]
 
 MIDDLEWARE = [
@@ -139,6 +143,47 @@ STATICFILES_DIRS = [BASE_DIR / "gridgov" / "static"]
 STATIC_ROOT = Path(os.environ.get("GRIDGOV_STATIC_ROOT", VAR_DIR / "static"))
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("GRIDGOV_MEDIA_ROOT", VAR_DIR / "media"))
+# Uploaded files (case photos) are never served from MEDIA_URL: a view checks who may see them.
+# Local disk by default; S3-compatible object storage when GRIDGOV_S3_BUCKET is set
+# (install the "s3" extra: django-storages with boto3).
+GRIDGOV_S3_BUCKET = os.environ.get("GRIDGOV_S3_BUCKET", "")
+if GRIDGOV_S3_BUCKET:
+    _default_storage = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": GRIDGOV_S3_BUCKET,
+            "endpoint_url": os.environ.get("GRIDGOV_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("GRIDGOV_S3_REGION") or None,
+            "access_key": os.environ.get("GRIDGOV_S3_ACCESS_KEY") or None,
+            "secret_key": os.environ.get("GRIDGOV_S3_SECRET_KEY") or None,
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+else:
+    _default_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+STORAGES = {
+    "default": _default_storage,
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+# Uploads up to the photo limit are accepted by Django; the photo service refuses larger ones.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+
+# --- Background work (Django Tasks API) -------------------------------------------------------
+# The database backend by default; `manage.py db_worker` runs the queue. "immediate" runs each
+# task in the process that enqueues it (tests, single-process installs).
+_tasks_backend = os.environ.get("GRIDGOV_TASKS_BACKEND", "database")
+TASKS = {
+    "default": {
+        "BACKEND": {
+            "database": "django_tasks_db.DatabaseBackend",
+            "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+        }[_tasks_backend],
+        "QUEUES": ["default"],
+    }
+}
 
 # --- Security ---------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
@@ -172,3 +217,12 @@ GRIDGOV_GEO_RECHECK_SECONDS = float(os.environ.get("GRIDGOV_GEO_RECHECK_SECONDS"
 # Map tiles: empty means grid polygons are drawn on a plain background.
 GRIDGOV_MAP_TILE_URL = os.environ.get("GRIDGOV_MAP_TILE_URL", "")
 GRIDGOV_API_TOKEN_TTL_DAYS = int(os.environ.get("GRIDGOV_API_TOKEN_TTL_DAYS", "90"))
+
+# Case photos: refused before decoding when larger than these.
+GRIDGOV_PHOTO_MAX_BYTES = int(os.environ.get("GRIDGOV_PHOTO_MAX_BYTES", str(15 * 1024 * 1024)))
+GRIDGOV_PHOTO_MAX_PIXELS = int(os.environ.get("GRIDGOV_PHOTO_MAX_PIXELS", str(40_000_000)))
+# Work calendar: working hours of a working day (Asia/Shanghai), as "HH:MM-HH:MM" periods.
+GRIDGOV_WORK_HOURS = os.environ.get("GRIDGOV_WORK_HOURS", "08:30-12:00,13:30-17:30")
+# Notifications: how far ahead of a deadline (share of the stage's limit) "due soon" is raised
+# is set per SLA policy; the sweep that raises it runs every this many seconds under `scheduler`.
+GRIDGOV_SWEEP_SECONDS = int(os.environ.get("GRIDGOV_SWEEP_SECONDS", "60"))

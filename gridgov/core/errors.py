@@ -49,6 +49,25 @@ class Conflict(DomainError):
     default_message = _("The record changed or already exists.")
 
 
+class InvalidTransition(Conflict):
+    """An action that the record's current state does not allow (ARCHITECTURE §4.3)."""
+
+    code = "invalid_transition"
+
+    def __init__(self, *, action: str, current: str, current_label: str = ""):
+        self.action = action
+        self.current = current
+        super().__init__(
+            _("This action is not allowed while the record is “%(state)s”.") % {"state": current_label or current}
+        )
+
+
+class PayloadTooLarge(DomainError):
+    status = 413
+    code = "too_large"
+    default_message = _("The upload is too large.")
+
+
 class RateLimited(DomainError):
     status = 429
     code = "rate_limited"
