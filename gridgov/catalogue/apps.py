@@ -6,3 +6,13 @@ class CatalogueConfig(AppConfig):
     name = "gridgov.catalogue"
     label = "catalogue"
     verbose_name = _("Catalogue")
+
+    def load_demo(self, out):
+        from .demo import load_demo
+
+        load_demo(out)
+
+    def demo_loaded(self) -> bool:
+        from .demo import demo_loaded
+
+        return demo_loaded()

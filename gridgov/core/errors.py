@@ -58,7 +58,8 @@ class InvalidTransition(Conflict):
         self.action = action
         self.current = current
         super().__init__(
-            _("This action is not allowed while the record is “%(state)s”.") % {"state": current_label or current}
+            _("This action is not allowed while the record is “%(state)s”.")
+            % {"state": current_label or current}
         )
 
 

@@ -181,6 +181,15 @@ class GridIndex:
             return None
         return snapshot.hits[int(inside.min())]
 
+    def nearest(self, lon: float, lat: float) -> GridHit | None:
+        """The grid closest to the point (the containing one when there is one), or ``None``
+        when no grid exists: used to find the city of a point that lies outside every grid."""
+        snapshot = self._current()
+        if not snapshot.hits:
+            return None
+        index = snapshot.tree.nearest(shapely.Point(float(lon), float(lat)))
+        return None if index is None else snapshot.hits[int(index)]
+
     def locate_many(self, lons, lats) -> np.ndarray:
         """Vectorised ``locate``: 1-D arrays of longitudes and latitudes in, an object array of
         grid paths (``None`` outside every grid) out, in input order."""
@@ -203,6 +212,11 @@ default_index = GridIndex()
 def locate(lon: float, lat: float) -> GridHit | None:
     """The finest grid containing the point, from this process's shared index."""
     return default_index.locate(lon, lat)
+
+
+def nearest(lon: float, lat: float) -> GridHit | None:
+    """The grid closest to the point, from this process's shared index."""
+    return default_index.nearest(lon, lat)
 
 
 def locate_many(lons, lats) -> np.ndarray:

@@ -198,3 +198,17 @@ def test_admin_style_saves_deletes_and_renames_change_the_generation(grids):
     # and the derived columns of the directly saved polygon were recomputed
     polygon.refresh_from_db()
     assert polygon.min_lon == pytest.approx(WEST + 3 * STEP)
+
+
+@pytest.mark.django_db
+def test_nearest_finds_the_closest_grid_for_a_point_outside_every_grid(grids):
+    # given two level-2 grids side by side
+    west, east, _small = grids
+    index = GridIndex()
+    # when points far east and far west of them are asked for their nearest grid
+    far_east = index.nearest(WEST + 5 * STEP, SOUTH + 0.5 * STEP)
+    far_west = index.nearest(WEST - 3 * STEP, SOUTH + 0.9 * STEP)
+    # then each is the grid on its side, and no grids at all gives None
+    assert far_east.path == east.path
+    assert far_west.path == west.path
+    assert GridIndex.from_pairs([]).nearest(0, 0) is None

@@ -1,0 +1,94 @@
+"""Reads of the catalogue: what can be reported, where it goes by default, how long it may take."""
+
+from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+
+from gridgov.core.errors import NotFound
+from gridgov.orgs.models import LEVEL_PATH_LENGTH, HandlingUnit
+
+from .models import Category, RoutingRule, SlaPolicy
+
+MAX_QUERY_TERMS = 5
+
+
+def categories_reportable(*, q: str = "") -> QuerySet[Category]:
+    """Active subcategories of active majors, with the major selected, in catalogue order.
+
+    ``q`` is split on whitespace; every term must match the name, code, keywords or the
+    major's name (case-insensitive). One query.
+    """
+    qs = Category.objects.filter(parent__isnull=False, is_active=True, parent__is_active=True)
+    for term in q.split()[:MAX_QUERY_TERMS]:
+        qs = qs.filter(
+            Q(name__icontains=term)
+            | Q(code__icontains=term)
+            | Q(keywords__icontains=term)
+            | Q(parent__name__icontains=term)
+        )
+    return qs.select_related("parent").order_by("parent__sort_order", "parent__code", "sort_order", "code")
+
+
+def category_get(*, code: str) -> Category:
+    """One category (any: major or subcategory, active or not) by code, with its major selected."""
+    category = Category.objects.select_related("parent").filter(code=code.strip().upper()).first()
+    if category is None:
+        raise NotFound()
+    return category
+
+
+def _prefixes(path: str) -> list[str]:
+    """The paths of the units enclosing ``path`` and ``path`` itself (level by level)."""
+    return [path[:n] for n in sorted(LEVEL_PATH_LENGTH.values()) if n <= len(path)]
+
+
+def _category_ids(category: Category) -> list[int]:
+    return [category.pk] if category.parent_id is None else [category.pk, category.parent_id]
+
+
+def routing_suggest(*, category: Category, path: str) -> HandlingUnit | None:
+    """The default handling unit for a case of ``category`` located at ``path``.
+
+    Among the rules of the category and of its major whose area contains ``path``, the most
+    specific area wins (the longest area path); at the same area the subcategory's rule wins
+    over the major's. Rules naming an inactive unit are skipped. One query.
+    """
+    rule = (
+        RoutingRule.objects.filter(
+            category_id__in=_category_ids(category),
+            area_path__in=_prefixes(path),
+            handling_unit__is_active=True,
+        )
+        .select_related("handling_unit")
+        .annotate(
+            own=Case(
+                When(category_id=category.pk, then=Value(0)), default=Value(1), output_field=IntegerField()
+            )
+        )
+        # Prefixes of one path sort like their lengths, so "-area_path" is most specific first.
+        .order_by("-area_path", "own")
+        .first()
+    )
+    return rule.handling_unit if rule is not None else None
+
+
+def _sla_policies(category: Category):
+    ids = _category_ids(category)
+    rank = [When(category_id=pk, then=Value(n)) for n, pk in enumerate(ids)]
+    return SlaPolicy.objects.filter(Q(category_id__in=ids) | Q(category__isnull=True)).annotate(
+        rank=Case(*rank, default=Value(len(ids)), output_field=IntegerField())
+    )
+
+
+def sla_policy(*, category: Category, urgency: str, stage: str) -> SlaPolicy | None:
+    """The limit that applies to ``category`` at ``urgency`` and ``stage``: the category's own
+    policy, else its major's, else the default (no category); ``None`` when there is none.
+    One query."""
+    return _sla_policies(category).filter(urgency=urgency, stage=stage).order_by("rank").first()
+
+
+def sla_policies(*, category: Category, urgency: str) -> dict[str, SlaPolicy]:
+    """The applicable policy of every stage for ``category`` at ``urgency`` (stage → policy),
+    resolved as in ``sla_policy``. One query."""
+    result: dict[str, SlaPolicy] = {}
+    for policy in _sla_policies(category).filter(urgency=urgency).order_by("-rank"):
+        result[policy.stage] = policy  # more specific rows come last and win
+    return result

@@ -1,0 +1,42 @@
+"""The work calendar (工作日历): the days that break the default rule that Monday to Friday are
+working days and Saturday and Sunday are not (ARCHITECTURE §5, SLA).
+
+One row per exception day: a public holiday (法定节假日), or a make-up working day (调休上班) on
+a weekend. Holiday rows that fall on a weekend change nothing but keep the holiday's name. Administrators edit the rows in the admin; the
+official State Council schedules are seeded from ``data/work_calendar_cn.json``.
+"""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class DayKind(models.TextChoices):
+    HOLIDAY = "holiday", _("public holiday")
+    WORKDAY = "workday", _("make-up working day")
+
+
+class WorkCalendarDay(models.Model):
+    """A day of the work calendar that the Monday-to-Friday rule does not decide alone."""
+
+    date = models.DateField(_("date"), unique=True)
+    kind = models.CharField(_("kind"), max_length=10, choices=DayKind.choices)
+    name = models.CharField(
+        _("name"), max_length=50, help_text=_("The holiday it belongs to, e.g. Spring Festival.")
+    )
+
+    class Meta:
+        verbose_name = _("work calendar day")
+        verbose_name_plural = _("work calendar days")
+        ordering = ["date"]
+
+    def __str__(self) -> str:
+        return f"{self.date:%Y-%m-%d} {self.name}"
+
+    @property
+    def is_working(self) -> bool:
+        return self.kind == DayKind.WORKDAY
+
+    def clean(self) -> None:
+        if self.kind == DayKind.WORKDAY and self.date and self.date.weekday() < 5:
+            raise ValidationError({"kind": _("Only a Saturday or Sunday can be a make-up working day.")})
