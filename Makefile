@@ -27,7 +27,10 @@ demo: migrate
 run: migrate
 	$(BIN)/python manage.py load_demo --once
 	$(BIN)/python manage.py demo_logins
-	@echo "Serving on http://127.0.0.1:$(PORT)/"
+	@echo "Serving on http://127.0.0.1:$(PORT)/ (with a task worker and the scheduler)"
+	@trap 'kill 0' EXIT INT TERM; \
+	$(BIN)/python manage.py db_worker --interval 1 & \
+	$(BIN)/python manage.py scheduler & \
 	$(BIN)/python manage.py runserver --insecure --noreload 127.0.0.1:$(PORT)
 
 test: setup
@@ -48,7 +51,7 @@ format: setup
 messages: setup
 	for d in gridgov/*/ ; do if [ -d $$d/locale ]; then (cd $$d && ../../$(BIN)/django-admin makemessages -l zh_Hans --no-obsolete) || exit 1; fi; done
 	$(BIN)/python manage.py makemessages -l zh_Hans --no-obsolete -i 'gridgov/core/*' -i 'gridgov/accounts/*' \
-		-i 'gridgov/orgs/*' -i 'gridgov/geo/*' -i '.venv/*' -i 'var/*' -i 'bench/*'
+		-i 'gridgov/orgs/*' -i 'gridgov/geo/*' -i 'gridgov/catalogue/*' -i 'gridgov/cases/*' -i '.venv/*' -i 'var/*' -i 'bench/*'
 	$(BIN)/python manage.py compilemessages -l zh_Hans --ignore=.venv
 
 clean:

@@ -1,6 +1,7 @@
 """Fixtures shared by every app's tests."""
 
 import pytest
+from django.core.cache import cache
 
 
 @pytest.fixture(autouse=True)
@@ -12,3 +13,5 @@ def _test_settings(settings):
     settings.GRIDGOV_GEO_RECHECK_SECONDS = 0
     # Background tasks run where they are enqueued.
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    # Nothing cached by one test (placements, rendered cases) may leak into the next.
+    cache.clear()

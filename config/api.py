@@ -2,6 +2,7 @@
 
 from django.http import Http404
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -38,11 +39,30 @@ def domain_error(request, exc: DomainError):
     return response
 
 
+# Pydantic's messages are English; the common ones get a translated text.
+_VALIDATION_MESSAGES = {
+    "missing": gettext_lazy("This field is required."),
+    "string_type": gettext_lazy("Enter text."),
+    "int_parsing": gettext_lazy("Enter a whole number."),
+    "int_type": gettext_lazy("Enter a whole number."),
+    "float_parsing": gettext_lazy("Enter a number."),
+    "float_type": gettext_lazy("Enter a number."),
+    "bool_parsing": gettext_lazy("Enter true or false."),
+    "uuid_parsing": gettext_lazy("Enter a valid UUID."),
+    "uuid_type": gettext_lazy("Enter a valid UUID."),
+    "list_type": gettext_lazy("Enter a list."),
+    "dict_type": gettext_lazy("Enter an object."),
+    "json_invalid": gettext_lazy("The request body is not valid JSON."),
+    "model_attributes_type": gettext_lazy("The request body is not valid JSON."),
+}
+
+
 @api.exception_handler(NinjaValidationError)
 def validation_error(request, exc: NinjaValidationError):
     fields: dict[str, list[str]] = {}
     for err in exc.errors:
-        fields.setdefault(_field_name(err.get("loc", ())), []).append(err.get("msg", ""))
+        message = _VALIDATION_MESSAGES.get(err.get("type", ""), err.get("msg", ""))
+        fields.setdefault(_field_name(err.get("loc", ())), []).append(str(message))
     return domain_error(request, ValidationFailed(fields=fields))
 
 
@@ -68,11 +88,19 @@ def http_error(request, exc: HttpError):
 
 
 def _register_routers():
+    from gridgov.accounts.api import router as accounts_router
+    from gridgov.cases.api import router as cases_router
+    from gridgov.cases.api import tasks_router
+    from gridgov.catalogue.api import router as catalogue_router
     from gridgov.geo.api import router as geo_router
     from gridgov.orgs.api import router as orgs_router
 
     api.add_router("/orgs/", orgs_router)
     api.add_router("/geo/", geo_router)
+    api.add_router("/cases/", cases_router)
+    api.add_router("/tasks/", tasks_router)
+    api.add_router("/accounts/", accounts_router)
+    api.add_router("/catalogue/", catalogue_router)
 
 
 _register_routers()

@@ -96,7 +96,7 @@ else:
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {
         "default": {
-            "ENGINE": "django.db.backends.sqlite3",
+            "ENGINE": "gridgov.core.db.sqlite3",
             "NAME": os.environ.get("GRIDGOV_SQLITE_PATH", str(VAR_DIR / "gridgov.sqlite3")),
             "CONN_MAX_AGE": CONN_MAX_AGE,
             "CONN_HEALTH_CHECKS": True,

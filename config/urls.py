@@ -8,6 +8,7 @@ urlpatterns = [
     path("", home, name="home"),
     path("accounts/", include("gridgov.accounts.urls")),
     path("orgs/", include("gridgov.orgs.urls")),
+    path("cases/", include("gridgov.cases.urls")),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),

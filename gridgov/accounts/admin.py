@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from gridgov.orgs.admin import MembershipInline
 
 from .auth import api_token_create
-from .models import ApiToken, LoginCode, LoginLockout, SmsMessage, User
+from .models import ApiToken, LoginCode, LoginLockout, Notification, SmsMessage, User
 from .services import login_lockout_clear
 
 admin.site.site_header = _("Smart Grid administration")
@@ -133,3 +133,15 @@ class ApiTokenAdmin(admin.ModelAdmin):
     def revoke_tokens(self, request, queryset):
         count = queryset.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
         self.message_user(request, _("%(count)d token(s) revoked.") % {"count": count}, messages.SUCCESS)
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    list_display = ("created_at", "user", "kind", "title", "read_at")
+    list_filter = ("kind",)
+    search_fields = ("title", "user__username", "user__full_name")
+    list_select_related = ("user",)
+    readonly_fields = ("user", "kind", "title", "body", "url", "source", "created_at", "read_at")
+
+    def has_add_permission(self, request):
+        return False

@@ -121,3 +121,42 @@ class LoginLockout(models.Model):
 
     def is_locked(self, now=None) -> bool:
         return self.locked_until is not None and self.locked_until > (now or timezone.now())
+
+
+class NotificationKind(models.TextChoices):
+    NEW_REPORT = "new_report", _("report to verify")
+    NEW_CASE = "new_case", _("case to accept")
+    NEW_TASK = "new_task", _("new task")
+    TASK_RETURNED = "task_returned", _("task returned")
+    TO_CHECK = "to_check", _("fix to re-check")
+    REWORK = "rework", _("rework")
+    DUE_SOON = "due_soon", _("due soon")
+    OVERDUE = "overdue", _("overdue")
+    PLEASE_RATE = "please_rate", _("fixed — please rate")
+    CASE_UPDATE = "case_update", _("case update")
+
+
+class Notification(models.Model):
+    """One message in a user's in-app inbox. ``source`` names what raised it (an event, a
+    deadline), so raising it twice stores it once."""
+
+    user = models.ForeignKey(
+        User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="notifications"
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=NotificationKind.choices)
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("text"), blank=True)
+    url = models.CharField(_("link"), max_length=200, blank=True)
+    source = models.CharField(max_length=80)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    read_at = models.DateTimeField(_("read"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at", "-pk"]
+        constraints = [models.UniqueConstraint(fields=["user", "source"], name="notification_once")]
+        indexes = [models.Index(fields=["user", "read_at", "created_at"], name="notification_inbox")]
+
+    def __str__(self) -> str:
+        return self.title

@@ -2,7 +2,7 @@
 
 from django.utils import timezone
 
-from .models import LoginCode, LoginLockout
+from .models import LoginCode, LoginLockout, Notification
 
 
 def login_locked_until(*, identifier: str, now=None):
@@ -20,3 +20,14 @@ def login_code_latest(*, phone: str) -> LoginCode | None:
 
 def login_codes_sent_since(*, ip: str, since) -> int:
     return LoginCode.objects.filter(ip=ip, created_at__gte=since).count()
+
+
+def notifications_of(user, *, unread: bool = False):
+    qs = Notification.objects.filter(user=user)
+    return qs.filter(read_at__isnull=True) if unread else qs
+
+
+def notifications_unread_count(user) -> int:
+    if not getattr(user, "is_authenticated", False):
+        return 0
+    return Notification.objects.filter(user=user, read_at__isnull=True).count()

@@ -25,7 +25,7 @@ from django.utils.translation import gettext_lazy as _
 from gridgov.core.errors import DomainError, RateLimited, ValidationFailed
 
 from . import selectors
-from .models import LoginCode, LoginLockout, User
+from .models import LoginCode, LoginLockout, Notification, User
 from .sms import sms_send
 from .validators import is_mainland_mobile, normalize_mobile
 
@@ -224,3 +224,52 @@ def login_code_verify(*, phone: str, code: str) -> User:
         raise InvalidCredentials(CODE_FAILED)
     login_failures_reset(identifier=phone)
     return user
+
+
+# --- Notifications (in-app inbox, SMS for residents) -----------------------------------------
+
+
+def notifications_send(
+    *,
+    user_ids: Iterable[int],
+    kind: str,
+    title: str,
+    body: str = "",
+    url: str = "",
+    source: str,
+    sms: bool = False,
+) -> int:
+    """Put one message in each user's inbox (once per ``source``: sending again stores nothing
+    new) and, with ``sms``, text it to those who got it for the first time and have a phone."""
+    user_ids = sorted(set(user_ids))
+    if not user_ids:
+        return 0
+    with transaction.atomic():
+        already = set(
+            Notification.objects.filter(user_id__in=user_ids, source=source).values_list("user_id", flat=True)
+        )
+        fresh = [uid for uid in user_ids if uid not in already]
+        Notification.objects.bulk_create(
+            [
+                Notification(user_id=uid, kind=kind, title=title[:200], body=body, url=url, source=source)
+                for uid in fresh
+            ],
+            ignore_conflicts=True,
+        )
+        if sms and fresh:
+            text = f"{title} {body}".strip()
+            for phone in User.objects.filter(pk__in=fresh, phone__isnull=False).values_list(
+                "phone", flat=True
+            ):
+                sms_send(phone=phone, text=text)
+    return len(fresh)
+
+
+def notification_read(*, actor: User, notification_id: int) -> None:
+    Notification.objects.filter(pk=notification_id, user=actor, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )
+
+
+def notifications_read_all(*, actor: User) -> int:
+    return Notification.objects.filter(user=actor, read_at__isnull=True).update(read_at=timezone.now())

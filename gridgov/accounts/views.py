@@ -1,4 +1,4 @@
-"""Sign-in and sign-out pages.
+"""Sign-in and sign-out pages, and the in-app inbox.
 
 ``/accounts/login/`` holds two tabs: staff (username + password) and residents (phone + SMS
 code). Everything works without JavaScript: the tabs are links, and "get code" is a submit
@@ -6,20 +6,26 @@ button of the residents' form that re-renders the page with the phone kept and a
 """
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth import login as auth_login
 from django.contrib.auth import logout as auth_logout
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import redirect, render, resolve_url
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
+from gridgov.core.context_processors import unread_notifications
 from gridgov.core.errors import DomainError, RateLimited
 from gridgov.core.masking import mask_phone
 
-from . import services
+from . import selectors, services
 from .forms import CodeLoginForm, PasswordLoginForm
 from .validators import normalize_mobile
 
@@ -134,3 +140,54 @@ def login_view(request):
 def logout_view(request):
     auth_logout(request)
     return redirect(settings.LOGOUT_REDIRECT_URL)
+
+
+# --- Inbox ------------------------------------------------------------------------------------
+
+INBOX_PAGE_SIZE = 20
+
+
+@login_required
+def inbox(request):
+    """The user's notifications, newest first (``?show=unread`` for the unread ones only)."""
+    only_unread = request.GET.get("show") == "unread"
+    page = Paginator(selectors.notifications_of(request.user, unread=only_unread), INBOX_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "accounts/inbox.html",
+        {
+            "page": page,
+            "rows": list(page.object_list),
+            "only_unread": only_unread,
+            "unread": unread_notifications(request.user),
+            "query": "show=unread" if only_unread else "",
+        },
+    )
+
+
+@require_POST
+@login_required
+def inbox_read(request, pk: int):
+    """Mark one notification read; with ``open`` go on to what it is about."""
+    notification = selectors.notifications_of(request.user).filter(pk=pk).first()
+    if notification is None:
+        raise Http404()
+    services.notification_read(actor=request.user, notification_id=notification.pk)
+    target = notification.url
+    if request.POST.get("open") and target and url_has_allowed_host_and_scheme(target, {request.get_host()}):
+        return redirect(target)
+    return redirect("accounts:inbox")
+
+
+@require_POST
+@login_required
+def inbox_read_all(request):
+    count = services.notifications_read_all(actor=request.user)
+    if count:
+        messages.success(
+            request,
+            ngettext("%(n)d message marked as read.", "%(n)d messages marked as read.", count) % {"n": count},
+        )
+    return redirect("accounts:inbox")

@@ -28,3 +28,14 @@ def menu_for(user) -> list[MenuEntry]:
 
 def demo_loaders():
     return [config for config in apps.get_app_configs() if hasattr(config, "load_demo")]
+
+
+def periodic_tasks() -> list:
+    """The sweeps apps run on a schedule: ``periodic_tasks()`` on an AppConfig returns Django
+    Tasks to enqueue every ``GRIDGOV_SWEEP_SECONDS``."""
+    found = []
+    for config in apps.get_app_configs():
+        contribute = getattr(config, "periodic_tasks", None)
+        if contribute is not None:
+            found.extend(contribute())
+    return found

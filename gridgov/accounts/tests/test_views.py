@@ -270,3 +270,21 @@ def test_admin_creates_an_api_token_shown_once(admin_client, staff_user):
     assert response.status_code == 200
     raw = re.search(r"gg_[\w-]+", response.content.decode()).group(0)
     assert raw.startswith(token.prefix) and token.user == staff_user
+
+
+@pytest.mark.django_db
+def test_a_bearer_token_can_write_without_a_csrf_token(client):
+    # given a user with an API token and no session
+    from gridgov.accounts.auth import api_token_create
+
+    user = get_user_model().objects.create_user(username="machine", password="Correct-Horse-7")
+    _token, raw = api_token_create(user=user, name="script")
+    csrf_client = Client(enforce_csrf_checks=True)
+    # when it posts with the token only, then the token authenticates (no CSRF failure)
+    response = csrf_client.post(
+        "/api/accounts/notifications/read", headers={"Authorization": f"Bearer {raw}"}
+    )
+    assert response.status_code == 200
+    # and a session without the CSRF token is still refused on a write
+    csrf_client.force_login(user)
+    assert csrf_client.post("/api/accounts/notifications/read").status_code == 403

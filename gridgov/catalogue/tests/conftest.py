@@ -1,13 +1,1 @@
-import pytest
-
-from gridgov.orgs.tests.factories import attach_units, make_territory
-
-
-@pytest.fixture
-def territory(db):
-    return make_territory()
-
-
-@pytest.fixture
-def attached(territory):
-    return attach_units(territory)
+from gridgov.orgs.tests.conftest import attached, territory  # noqa: F401  (shared fixtures)

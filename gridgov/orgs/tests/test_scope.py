@@ -119,8 +119,9 @@ def test_unit_page_links_only_the_ancestors_in_scope(territory, attached, client
     # Given a street centre operator on a village page
     user = make_user("sc", role=Role.CENTRE_OPERATOR, target=attached["centres"][territory.street.path])
     client.force_login(user)
-    # (session, user, scope, unit, ancestors, children, centre, units, party organisations)
-    with django_assert_num_queries(9):
+    # (session, user, memberships, unit, ancestors, children, centre, units, party organisations,
+    # unread notifications in the menu)
+    with django_assert_num_queries(10):
         body = client.get(f"/orgs/{territory.village.path}/").content.decode()
     # Then the street is a link, the county above their scope is only named
     assert f'href="/orgs/{territory.street.path}/"' in body

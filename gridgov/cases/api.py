@@ -1,0 +1,494 @@
+"""The case loop over HTTP: report, read, and one endpoint per workflow action.
+
+Views parse, fetch through ``access`` (404 when invisible), call one service, render. A
+forbidden action on a visible case is a 403; an action the current state does not allow is a
+409 naming that state. Creating a case is idempotent on ``client_id``.
+"""
+
+import hashlib
+import uuid
+from datetime import datetime
+
+from django.core.cache import cache
+from django.http import FileResponse, HttpResponse
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from ninja import File, Form, Router, Schema, UploadedFile
+from ninja.pagination import PageNumberPagination, paginate
+
+from gridgov.catalogue.models import Category
+from gridgov.core.errors import NotFound, ValidationFailed
+from gridgov.core.masking import mask_name
+from gridgov.orgs.models import HandlingUnit
+
+from . import access, selectors, services
+from .models import OPEN_TASK_STATUSES, Case, CaseEvent, Photo, Task
+
+router = Router(tags=["cases"])
+
+
+# --- Schemas -------------------------------------------------------------------------------------
+
+
+class CaseIn(Schema):
+    """A new case. Category and description are checked by the service (translated field
+    errors); ``client_id`` makes retries safe."""
+
+    client_id: uuid.UUID | None = None
+    category: str | None = None
+    description: str | None = None
+    urgency: str | None = None
+    lon: float | None = None
+    lat: float | None = None
+    address: str = ""
+    answers: dict = {}
+    channel: str = "app"
+    contact_phone: str = ""
+
+
+class Named(Schema):
+    id: int
+    name: str
+
+
+class PlaceOut(Schema):
+    path: str
+    name: str
+
+
+class CaseRowOut(Schema):
+    number: str
+    status: str
+    status_display: str
+    channel: str
+    category: str
+    category_name: str
+    urgency: str
+    description: str
+    address: str
+    lon: float | None
+    lat: float | None
+    grid: PlaceOut | None
+    street: PlaceOut | None
+    centre: str
+    created_at: datetime
+    stage: str
+    due_at: datetime | None
+    overdue: bool
+
+
+class EventOut(Schema):
+    action: str
+    action_display: str
+    at: datetime
+    actor: str
+    from_status: str
+    to_status: str
+    note: str
+    unit: str | None
+    photos: list[int]
+
+
+class PhotoOut(Schema):
+    id: int
+    kind: str
+    url: str
+    thumb_url: str
+    width: int
+    height: int
+
+
+class TaskOut(Schema):
+    id: int
+    case: str
+    unit: Named
+    status: str
+    status_display: str
+    instructions: str
+    note: str
+    return_reason: str
+    created_at: datetime
+    signed_at: datetime | None
+    finished_at: datetime | None
+    stage: str
+    due_at: datetime | None
+
+
+class CaseOut(CaseRowOut):
+    answers: dict
+    community: PlaceOut | None
+    reporter: str
+    phone: str
+    merged_into: str | None
+    rating: str
+    rating_comment: str
+    rework_count: int
+    warn_at: datetime | None
+    tasks: list[TaskOut]
+    photos: list[PhotoOut]
+    timeline: list[EventOut]
+    actions: list[str]
+    suggested_unit: Named | None
+
+
+class ReasonIn(Schema):
+    reason: str | None = None
+
+
+class NoteIn(Schema):
+    note: str = ""
+
+
+class MergeIn(Schema):
+    into: str | None = None
+    note: str = ""
+
+
+class DispatchIn(Schema):
+    unit_ids: list[int] = []
+    instructions: str = ""
+
+
+class RateIn(Schema):
+    rating: str | None = None
+    comment: str = ""
+
+
+class CheckIn(Schema):
+    passed: bool = True
+    note: str = ""
+
+
+class FinishIn(Schema):
+    note: str = ""
+
+
+# --- Rendering -------------------------------------------------------------------------------------
+
+
+def _place(unit) -> PlaceOut | None:
+    return PlaceOut(path=unit.path, name=unit.name) if unit else None
+
+
+def _row(case: Case, now=None) -> dict:
+    return {
+        "number": case.number,
+        "status": case.status,
+        "status_display": str(case.get_status_display()),
+        "channel": case.channel,
+        "category": case.category.code,
+        "category_name": case.category.name,
+        "urgency": case.urgency,
+        "description": case.description,
+        "address": case.address,
+        "lon": case.lon,
+        "lat": case.lat,
+        "grid": _place(case.grid),
+        "street": _place(case.street),
+        "centre": case.centre.name,
+        "created_at": case.created_at,
+        "stage": case.stage,
+        "due_at": case.due_at,
+        "overdue": bool(case.due_at and case.due_at < (now or timezone.now()))
+        or getattr(case, "late_task", False),
+    }
+
+
+def _task(task: Task) -> TaskOut:
+    return TaskOut(
+        id=task.pk,
+        case=task.case.number,
+        unit=Named(id=task.unit_id, name=task.unit.name),
+        status=task.status,
+        status_display=str(task.get_status_display()),
+        instructions=task.instructions,
+        note=task.note,
+        return_reason=task.return_reason,
+        created_at=task.created_at,
+        signed_at=task.signed_at,
+        finished_at=task.finished_at,
+        stage=task.stage,
+        due_at=task.due_at,
+    )
+
+
+def _photo(photo: Photo) -> PhotoOut:
+    return PhotoOut(
+        id=photo.pk,
+        kind=photo.kind,
+        url=f"/api/cases/photos/{photo.pk}",
+        thumb_url=f"/api/cases/photos/{photo.pk}?size=thumb",
+        width=photo.width,
+        height=photo.height,
+    )
+
+
+def _actor_name(event: CaseEvent, staff: bool) -> str:
+    if event.actor is None:
+        return ""
+    name = str(event.actor)
+    return name if staff else mask_name(name)
+
+
+def case_out(user, case: Case) -> CaseOut:
+    """The whole case as ``user`` may see it (internal notes and full phone only for staff)."""
+    v = access.viewer(user)
+    staff = v.is_staff_viewer
+    if not hasattr(case, "timeline"):
+        case = selectors.case_detail(case, internal=staff)
+    photos_by_event: dict[int, list[int]] = {}
+    for p in case.photo_list:
+        photos_by_event.setdefault(p.event_id, []).append(p.pk)
+    for t in case.task_list:
+        t.case = case
+    suggestion = selectors.suggested_unit(case) if "dispatch" in services.actions_for(user, case) else None
+    now = timezone.now()
+    row = _row(case, now)
+    row["overdue"] = row["overdue"] or any(
+        t.status in OPEN_TASK_STATUSES and t.due_at and t.due_at < now for t in case.task_list
+    )
+    return CaseOut(
+        **row,
+        answers=case.answers,
+        community=_place(case.community),
+        reporter=(str(case.reporter) if staff else mask_name(str(case.reporter))) if case.reporter else "",
+        phone=case.phone if access.sees_full_phone(user, case) else case.masked_phone,
+        merged_into=case.merged_into.number if case.merged_into_id else None,
+        rating=case.rating,
+        rating_comment=case.rating_comment,
+        rework_count=case.rework_count,
+        warn_at=case.warn_at,
+        tasks=[_task(t) for t in case.task_list],
+        photos=[_photo(p) for p in case.photo_list],
+        timeline=[
+            EventOut(
+                action=e.action,
+                action_display=selectors.action_label(e.action),
+                at=e.at,
+                actor=_actor_name(e, staff),
+                from_status=e.from_status,
+                to_status=e.to_status,
+                note=e.note,
+                unit=e.task.unit.name if e.task_id else None,
+                photos=photos_by_event.get(e.pk, []),
+            )
+            for e in case.timeline
+        ],
+        actions=services.actions_for(user, case),
+        suggested_unit=Named(id=suggestion.pk, name=suggestion.name) if suggestion else None,
+    )
+
+
+CATEGORY_TTL_SECONDS = 60
+
+
+def _json(body: Schema | bytes, status: int = 200) -> HttpResponse:
+    """A response already rendered by pydantic (the declared schema documents it; validating
+    our own output a second time is skipped on the hottest endpoints)."""
+    raw = body if isinstance(body, bytes) else body.model_dump_json().encode()
+    return HttpResponse(raw, status=status, content_type="application/json; charset=utf-8")
+
+
+def _category(code: str | None) -> Category | None:
+    if not code:
+        return None
+    key = f"category:{code}"
+    category = cache.get(key)
+    if category is None:
+        category = Category.objects.filter(code=code, is_active=True).select_related("parent").first()
+        if category is not None:
+            cache.set(key, category, CATEGORY_TTL_SECONDS)
+    if category is None:
+        raise ValidationFailed(fields={"category": [_("Unknown category.")]})
+    return category
+
+
+# --- Cases ---------------------------------------------------------------------------------------------
+
+
+@router.post("/", response={200: CaseOut, 201: CaseOut}, summary="Report a case (idempotent on client_id)")
+def case_create(request, payload: CaseIn):
+    fingerprint = services.request_fingerprint(payload.dict(exclude={"client_id"}))
+    case, created = services.case_report(
+        actor=request.user,
+        category=_category(payload.category),
+        description=payload.description or "",
+        channel=payload.channel,
+        urgency=payload.urgency,
+        lon=payload.lon,
+        lat=payload.lat,
+        address=payload.address,
+        answers=payload.answers,
+        contact_phone=payload.contact_phone,
+        client_id=payload.client_id,
+        fingerprint=fingerprint,
+    )
+    if not created:
+        case = access.access_case(request.user, number=case.number)
+    return _json(case_out(request.user, case), status=201 if created else 200)
+
+
+@router.get("/", response=list[CaseRowOut], summary="Cases I may see, by queue and filters")
+@paginate(PageNumberPagination, page_size=20)
+def case_list(
+    request,
+    queue: str = "",
+    status: str = "",
+    category: str = "",
+    grid: str = "",
+    unit: int | None = None,
+    overdue: bool = False,
+    q: str = "",
+):
+    if queue and queue not in selectors.QUEUES:
+        raise ValidationFailed(fields={"queue": [_("Unknown queue.")]})
+    filters = selectors.CaseFilters(
+        status=status, category=category, grid=grid, unit=unit, overdue=overdue, q=q
+    )
+    now = timezone.now()
+    return [_row(c, now) for c in selectors.cases_list(request.user, filters=filters, queue=queue)]
+
+
+@router.get("/photos/{photo_id}", summary="A case photo (or ?size=thumb)")
+def photo_file(request, photo_id: int, size: str = ""):
+    photo = access.access_photo(request.user, pk=photo_id)
+    f = photo.thumb if size == "thumb" else photo.image
+    response = FileResponse(f.open("rb"), content_type="image/jpeg")
+    response["Cache-Control"] = "private, max-age=86400"
+    return response
+
+
+#: How long a rendered case is kept; any step raises the case's version, so this only bounds
+#: how long a renamed category, unit or person shows its old name, and how late the
+#: ``overdue`` flag may turn (deadlines themselves are absolute times in the body).
+DETAIL_TTL_SECONDS = 60
+
+
+@router.get("/{number}", response=CaseOut, summary="One case with its tasks, photos and timeline")
+def case_get(request, number: str):
+    """Rendered once per case version and audience (what the reader may see and do), then
+    served from the cache until the next step."""
+    user = request.user
+    case = access.access_case(user, number=number)
+    actions = services.actions_for(user, case)
+    audience = "|".join(
+        [
+            "staff" if access.viewer(user).is_staff_viewer else "public",
+            "phone" if access.sees_full_phone(user, case) else "masked",
+            ",".join(actions),
+            get_language() or "",
+        ]
+    )
+    key = f"case-detail:{case.pk}:{case.version}:{hashlib.sha1(audience.encode()).hexdigest()}"
+    body = cache.get(key)
+    if body is None:
+        body = case_out(user, case).model_dump_json().encode()
+        cache.set(key, body, DETAIL_TTL_SECONDS)
+    return _json(body)
+
+
+@router.post("/{number}/photos", response=CaseOut, summary="Add photos to my report while it is open")
+def case_photos_add(request, number: str, photos: File[list[UploadedFile]]):
+    case = access.access_case(request.user, number=number)
+    services.case_photos_add(actor=request.user, case=case, photos=photos)
+    return case_out(request.user, case)
+
+
+def _act(request, number: str, service, **kwargs):
+    case = access.access_case(request.user, number=number)
+    service(actor=request.user, case=case, **kwargs)
+    return case_out(request.user, access.access_case(request.user, number=number))
+
+
+@router.post("/{number}/verify", response=CaseOut, summary="Grid worker: verify and forward")
+def case_verify(request, number: str, payload: NoteIn):
+    return _act(request, number, services.case_verify, note=payload.note)
+
+
+@router.post("/{number}/accept", response=CaseOut, summary="Centre: accept")
+def case_accept(request, number: str, payload: NoteIn):
+    return _act(request, number, services.case_accept, note=payload.note)
+
+
+@router.post("/{number}/reject", response=CaseOut, summary="Grid worker or centre: reject with a reason")
+def case_reject(request, number: str, payload: ReasonIn):
+    return _act(request, number, services.case_reject, reason=payload.reason or "")
+
+
+@router.post("/{number}/merge", response=CaseOut, summary="Centre: merge as a duplicate of another case")
+def case_merge(request, number: str, payload: MergeIn):
+    into = Case.objects.filter(number=payload.into or "").first()
+    if into is None:
+        raise ValidationFailed(fields={"into": [_("No such case.")]})
+    return _act(request, number, services.case_merge, into=into, note=payload.note)
+
+
+@router.post("/{number}/dispatch", response=CaseOut, summary="Centre: dispatch to one or more units")
+def case_dispatch(request, number: str, payload: DispatchIn):
+    units = list(HandlingUnit.objects.filter(pk__in=payload.unit_ids))
+    if len(units) != len(set(payload.unit_ids)):
+        raise ValidationFailed(fields={"unit_ids": [_("Unknown handling unit.")]})
+    return _act(request, number, services.case_dispatch, units=units, instructions=payload.instructions)
+
+
+@router.post("/{number}/check", response=CaseOut, summary="Re-check a handled case: passed or rework")
+def case_check(request, number: str, payload: Form[CheckIn], photos: File[list[UploadedFile]] = None):
+    return _act(request, number, services.case_check, passed=payload.passed, note=payload.note, photos=photos)
+
+
+@router.post("/{number}/close", response=CaseOut, summary="Centre: close a re-checked case")
+def case_close(request, number: str, payload: NoteIn):
+    return _act(request, number, services.case_close, note=payload.note)
+
+
+@router.post("/{number}/rate", response=CaseOut, summary="Reporter: rate the result")
+def case_rate(request, number: str, payload: RateIn):
+    return _act(request, number, services.case_rate, rating=payload.rating or "", comment=payload.comment)
+
+
+@router.post("/{number}/withdraw", response=CaseOut, summary="Reporter: withdraw before dispatch")
+def case_withdraw(request, number: str, payload: ReasonIn):
+    return _act(request, number, services.case_withdraw, reason=payload.reason or "")
+
+
+@router.get("/{number}/dispatch-units", response=list[Named], summary="Units this case may be sent to")
+def case_dispatch_units(request, number: str):
+    case = access.access_case(request.user, number=number)
+    if "dispatch" not in services.actions_for(request.user, case):
+        raise NotFound()
+    return [Named(id=u.pk, name=u.name) for u in selectors.dispatch_units(case)]
+
+
+# --- Tasks ------------------------------------------------------------------------------------------------
+
+tasks_router = Router(tags=["tasks"])
+
+
+@tasks_router.get("/", response=list[TaskOut], summary="My units' tasks")
+@paginate(PageNumberPagination, page_size=20)
+def task_list(request, status: str = "", open: bool = False):
+    return [_task(t) for t in selectors.tasks_list(request.user, status=status, open_only=open)]
+
+
+@tasks_router.get("/{task_id}", response=TaskOut)
+def task_get(request, task_id: int):
+    return _task(access.access_task(request.user, pk=task_id))
+
+
+@tasks_router.post("/{task_id}/sign", response=TaskOut, summary="Unit: sign for the task")
+def task_sign(request, task_id: int):
+    task = access.access_task(request.user, pk=task_id)
+    return _task(services.task_sign(actor=request.user, task=task))
+
+
+@tasks_router.post("/{task_id}/return", response=TaskOut, summary="Unit: return it (not ours) with a reason")
+def task_return(request, task_id: int, payload: ReasonIn):
+    task = access.access_task(request.user, pk=task_id)
+    return _task(services.task_return(actor=request.user, task=task, reason=payload.reason or ""))
+
+
+@tasks_router.post("/{task_id}/finish", response=TaskOut, summary="Unit: finish with after-photos and a note")
+def task_finish(request, task_id: int, payload: Form[FinishIn], photos: File[list[UploadedFile]] = None):
+    task = access.access_task(request.user, pk=task_id)
+    return _task(services.task_finish(actor=request.user, task=task, note=payload.note, photos=photos))

@@ -1,0 +1,185 @@
+"""Page forms of the case loop: they only shape the input (types, lists of files, choices);
+the services decide what is valid for the case (ARCHITECTURE §4.1), so most fields are
+optional here and the domain's own messages ("请选择问题类别。") come from the services."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from gridgov.catalogue.models import Category
+
+from .models import CaseStatus, Rating
+
+ANSWER_PREFIX = "answers."
+
+
+class MultipleFileInput(forms.FileInput):
+    allow_multiple_selected = True
+
+
+class PhotosField(forms.FileField):
+    """Any number of photos from one ``<input type="file" multiple>`` (a list, maybe empty)."""
+
+    def __init__(self, **kwargs):
+        attrs = {"accept": "image/*", "capture": "environment", "multiple": True}
+        kwargs.setdefault("widget", MultipleFileInput(attrs=attrs))
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        items = data if isinstance(data, list | tuple) else [data]
+        return [single(item, initial) for item in items if item]
+
+
+def _textarea(placeholder, rows=3, maxlength=500):
+    return forms.Textarea(attrs={"rows": rows, "maxlength": maxlength, "placeholder": placeholder})
+
+
+class ReportForm(forms.Form):
+    """随手拍 and 巡查上报. ``client_id`` is made when the form is first shown, so submitting it
+    twice (a double tap, a retry on a bad connection) gives the same case."""
+
+    client_id = forms.UUIDField(required=False, widget=forms.HiddenInput)
+    category = forms.CharField(label=_("Category"), required=False, max_length=10)
+    description = forms.CharField(
+        label=_("Description"),
+        required=False,
+        widget=_textarea(
+            _("What is the problem? e.g. broken paving tiles by the road"), rows=4, maxlength=2000
+        ),
+    )
+    address = forms.CharField(
+        label=_("Where"),
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(attrs={"placeholder": _("e.g. in front of the village committee")}),
+    )
+    lat = forms.FloatField(required=False, widget=forms.HiddenInput)
+    lon = forms.FloatField(required=False, widget=forms.HiddenInput)
+    photos = PhotosField(label=_("Photos"))
+
+    def clean_category(self):
+        code = (self.cleaned_data.get("category") or "").strip().upper()
+        if not code:
+            return None
+        category = Category.objects.filter(code=code, is_active=True).select_related("parent").first()
+        if category is None:
+            raise forms.ValidationError(_("Unknown category."))
+        return category
+
+    def answers(self) -> dict:
+        """The extra questions' answers, posted as ``answers.<key>``."""
+        return {
+            key[len(ANSWER_PREFIX) :]: value.strip()
+            for key, value in self.data.items()
+            if key.startswith(ANSWER_PREFIX) and isinstance(value, str)
+        }
+
+
+class ConfirmForm(forms.Form):
+    """An action that needs nothing but the button (签收)."""
+
+
+class NoteForm(forms.Form):
+    note = forms.CharField(label=_("Note"), required=False, max_length=500, widget=_textarea(_("Optional")))
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"), required=False, max_length=500, widget=_textarea(_("Say why (required)"))
+    )
+
+
+class MergeForm(forms.Form):
+    into = forms.CharField(
+        label=_("Duplicate of case"),
+        required=False,
+        max_length=16,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "placeholder": _("Case number")}),
+    )
+    note = forms.CharField(label=_("Note"), required=False, max_length=500, widget=_textarea(_("Optional")))
+
+
+class DispatchForm(forms.Form):
+    """The units are the ones the case may go to (``selectors.dispatch_units``)."""
+
+    units = forms.TypedMultipleChoiceField(
+        label=_("Handling units"), required=False, coerce=int, widget=forms.CheckboxSelectMultiple
+    )
+    instructions = forms.CharField(
+        label=_("Instructions"), required=False, max_length=500, widget=_textarea(_("Optional"))
+    )
+
+    def __init__(self, *args, units=(), suggested=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.unit_rows = list(units)
+        self.suggested = suggested
+        self.fields["units"].choices = [(u.pk, u.name) for u in self.unit_rows]
+        if not self.is_bound and suggested is not None:
+            self.initial.setdefault("units", [suggested.pk])
+
+    def chosen_units(self):
+        wanted = set(self.cleaned_data.get("units") or [])
+        return [u for u in self.unit_rows if u.pk in wanted]
+
+
+class CheckForm(forms.Form):
+    note = forms.CharField(
+        label=_("Note"), required=False, max_length=500, widget=_textarea(_("What you found"))
+    )
+    photos = PhotosField(label=_("Photos"))
+
+
+class FinishForm(forms.Form):
+    note = forms.CharField(
+        label=_("What was done"),
+        required=False,
+        max_length=2000,
+        widget=_textarea(_("Required"), maxlength=2000),
+    )
+    photos = PhotosField(label=_("Photos after the fix"))
+
+
+class RateForm(forms.Form):
+    rating = forms.ChoiceField(
+        label=_("How satisfied are you?"), required=False, choices=Rating.choices, widget=forms.RadioSelect
+    )
+    comment = forms.CharField(
+        label=_("Comment"), required=False, max_length=500, widget=_textarea(_("Optional"))
+    )
+
+
+class CaseFilterForm(forms.Form):
+    """The all-cases list: status, category (a major covers its subcategories), grid, unit,
+    overdue, and a free text (number, description, address)."""
+
+    status = forms.ChoiceField(label=_("Status"), required=False)
+    category = forms.ChoiceField(label=_("Category"), required=False)
+    grid = forms.ChoiceField(label=_("Grid"), required=False)
+    unit = forms.TypedChoiceField(label=_("Handling unit"), required=False, coerce=int, empty_value=None)
+    overdue = forms.BooleanField(label=_("Overdue only"), required=False)
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        max_length=50,
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Number, description or address")}),
+    )
+
+    def __init__(self, *args, categories=(), grids=(), units=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        anything = [("", _("All"))]
+        self.fields["status"].choices = anything + list(CaseStatus.choices)
+        groups: dict[str, list] = {}
+        majors = []
+        for c in categories:
+            if c.parent_id is None:
+                majors.append(c)
+            else:
+                groups.setdefault(c.parent_id, []).append((c.code, f"{c.code} {c.name}"))
+        whole = _("all of it")
+        self.fields["category"].choices = anything + [
+            (f"{m.code} {m.name}", [(m.code, f"{m.code} {m.name}（{whole}）"), *groups.get(m.pk, [])])
+            for m in majors
+        ]
+        self.fields["grid"].choices = anything + [(g.path, g.name) for g in grids]
+        self.fields["unit"].choices = anything + [(u.pk, u.name) for u in units]

@@ -1,0 +1,172 @@
+"""Reads of cases and tasks, always inside what the reader may see (``access.cases_visible_q``).
+
+Every list is one query for the page (plus one count when paginated), whatever its length:
+related rows come through ``select_related``/``prefetch_related``.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, prefetch_related_objects
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from gridgov.catalogue.selectors import routing_suggest
+from gridgov.core.scoping import within, within_any
+from gridgov.orgs.models import HandlingUnit, OrgUnit
+
+from . import access
+from .models import OPEN_STATUSES, OPEN_TASK_STATUSES, Case, CaseEvent, CaseStatus, Photo, Task
+from .transitions import CASE_TRANSITIONS, TASK_TRANSITIONS
+
+LIST_RELATED = ("category__parent", "grid", "community", "street", "centre", "reporter")
+DETAIL_RELATED = ("category", "grid", "community", "street", "centre", "reporter")
+
+
+@dataclass(frozen=True)
+class CaseFilters:
+    status: str = ""
+    category: str = ""  # a category code (a major code covers its subcategories)
+    grid: str = ""  # a path: cases within it
+    unit: int | None = None  # a handling unit with a task on the case
+    overdue: bool = False
+    q: str = ""
+
+
+#: Named queues: the work lists of each role.
+QUEUES = {
+    "to_verify": "grid worker: residents' reports in my grid to verify",
+    "to_check": "grid worker: handled cases in my grid to re-check",
+    "my_patrol": "grid worker: my own patrol reports",
+    "incoming": "centre: cases to accept",
+    "to_dispatch": "centre: accepted cases to dispatch",
+    "to_close": "centre: re-checked cases to close",
+    "unlocated": "centre: cases outside every grid",
+    "mine": "resident: my reports",
+}
+
+
+def cases_visible(user) -> QuerySet[Case]:
+    return Case.objects.filter(access.cases_visible_q(user))
+
+
+def cases_list(user, *, filters: CaseFilters | None = None, queue: str = "", now: datetime | None = None):
+    """The cases ``user`` may see, optionally narrowed to one of their ``QUEUES`` and filters,
+    newest first, with what a list row shows already joined."""
+    qs = cases_visible(user)
+    v = access.viewer(user)
+    if queue == "to_verify":
+        qs = qs.filter(within_any(v.grid_paths), status=CaseStatus.REPORTED)
+    elif queue == "to_check":
+        qs = qs.filter(within_any(v.grid_paths), status=CaseStatus.HANDLED)
+    elif queue == "my_patrol":
+        qs = qs.filter(reporter_id=v.user_id, channel="patrol")
+    elif queue == "incoming":
+        qs = qs.filter(within_any(v.centre_paths), status=CaseStatus.SUBMITTED)
+    elif queue == "to_dispatch":
+        qs = qs.filter(within_any(v.centre_paths), status=CaseStatus.ACCEPTED)
+    elif queue == "to_close":
+        qs = qs.filter(within_any(v.centre_paths), status=CaseStatus.CHECKED)
+    elif queue == "unlocated":
+        qs = qs.filter(within_any(v.centre_paths), grid__isnull=True, status__in=OPEN_STATUSES)
+    elif queue == "mine":
+        qs = qs.filter(reporter_id=v.user_id)
+    f = filters or CaseFilters()
+    if f.status:
+        qs = qs.filter(status=f.status)
+    if f.category:
+        qs = qs.filter(Q(category__code=f.category) | Q(category__parent__code=f.category))
+    if f.grid:
+        qs = qs.filter(within(f.grid))
+    if f.unit:
+        qs = qs.filter(Exists(Task.objects.filter(case_id=OuterRef("pk"), unit_id=f.unit)))
+    if f.overdue:
+        qs = qs.filter(overdue_q(now or timezone.now()))
+    if f.q:
+        qs = qs.filter(Q(number__startswith=f.q) | Q(description__icontains=f.q) | Q(address__icontains=f.q))
+    late_task = Task.objects.filter(
+        case_id=OuterRef("pk"), status__in=OPEN_TASK_STATUSES, due_at__lt=now or timezone.now()
+    )
+    return qs.select_related(*LIST_RELATED).annotate(late_task=Exists(late_task)).order_by("-number")
+
+
+def overdue_q(now: datetime) -> Q:
+    """Cases past a deadline: their own stage's, or an open task's (both index ranges)."""
+    late_task = Task.objects.filter(case_id=OuterRef("pk"), status__in=OPEN_TASK_STATUSES, due_at__lt=now)
+    return Q(status__in=OPEN_STATUSES) & (Q(due_at__lt=now) | Exists(late_task))
+
+
+def cases_overdue(*, now: datetime | None = None) -> QuerySet[Case]:
+    return Case.objects.filter(status__in=OPEN_STATUSES, due_at__lt=now or timezone.now())
+
+
+def cases_due_soon(*, now: datetime | None = None) -> QuerySet[Case]:
+    now = now or timezone.now()
+    return Case.objects.filter(status__in=OPEN_STATUSES, warn_at__lte=now, due_at__gte=now)
+
+
+def tasks_overdue(*, now: datetime | None = None) -> QuerySet[Task]:
+    return Task.objects.filter(status__in=OPEN_TASK_STATUSES, due_at__lt=now or timezone.now())
+
+
+def tasks_list(user, *, status: str = "", open_only: bool = False) -> QuerySet[Task]:
+    """Tasks of the user's handling units (the unit's queue), newest first."""
+    qs = Task.objects.filter(unit_id__in=access.viewer(user).unit_ids)
+    if status:
+        qs = qs.filter(status=status)
+    elif open_only:
+        qs = qs.filter(status__in=OPEN_TASK_STATUSES)
+    return qs.select_related("case__category__parent", "case__grid", "case__street", "unit").order_by(
+        "-created_at", "-pk"
+    )
+
+
+def case_detail(case: Case, *, internal: bool) -> Case:
+    """Attach the timeline (internal notes only for staff), tasks and photos: three queries,
+    sorted here rather than by the database (ORDER BY compiles slowly over wide rows)."""
+    if "category" not in case._state.fields_cache:
+        # Fetched bare by ``access_case``: its related rows in one joined query.
+        related = Case.objects.select_related(*DETAIL_RELATED).order_by().get(pk=case.pk)
+        case._state.fields_cache.update(related._state.fields_cache)
+    events = CaseEvent.objects.select_related("actor", "task__unit").order_by()
+    if not internal:
+        events = events.filter(internal=False)
+    prefetch_related_objects(
+        [case],
+        Prefetch("events", queryset=events, to_attr="timeline"),
+        Prefetch("photos", queryset=Photo.objects.order_by(), to_attr="photo_list"),
+        Prefetch("tasks", queryset=Task.objects.select_related("unit").order_by(), to_attr="task_list"),
+    )
+    case.timeline.sort(key=lambda e: (e.at, e.pk))
+    case.photo_list.sort(key=lambda p: (p.created_at, p.pk))
+    case.task_list.sort(key=lambda t: (t.created_at, t.pk))
+    return case
+
+
+def dispatch_units(case: Case) -> QuerySet[HandlingUnit]:
+    """Handling units the centre may send a case to: those of the centre's territory and of
+    the units above the case (county bureaus, city departments, utilities)."""
+    prefixes = [case.path[:n] for n in (2, 4, 6, 9, 12) if n <= len(case.path)]
+    return (
+        HandlingUnit.objects.filter(is_active=True)
+        .filter(within(case.centre.path) | Q(path__in=prefixes))
+        .order_by("path", "name")
+    )
+
+
+def grids_choices(user) -> QuerySet[OrgUnit]:
+    v = access.viewer(user)
+    scope = [""] if v.superuser else list(v.view_paths)
+    return OrgUnit.objects.filter(within_any(scope), level__in=("grid2", "grid3")).order_by("path")
+
+
+def suggested_unit(case: Case) -> HandlingUnit | None:
+    """The routing table's default handling unit for the case's category and place."""
+    return routing_suggest(category=case.category, path=case.path)
+
+
+def action_label(action: str) -> str:
+    if action == "report":
+        return str(_("reported"))
+    transition = CASE_TRANSITIONS.get(action) or TASK_TRANSITIONS.get(action)
+    return str(transition.label) if transition else action

@@ -1,0 +1,738 @@
+"""Writes of the case loop: report → verify → accept → dispatch → sign → finish → check →
+close → rate, and the side roads (reject, merge, return, rework, withdraw).
+
+Every state change is a guarded conditional update (``UPDATE … WHERE status IN sources``),
+one ``CaseEvent`` row, and notifications enqueued when the transaction commits
+(ARCHITECTURE §4.1–4.3). Photos are decoded and re-encoded before the transaction starts, and
+their files are removed again if it fails, so a failure leaves nothing half-written.
+"""
+
+import hashlib
+import json
+import uuid
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.core.cache import cache
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, connection, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from gridgov.catalogue.models import Category, Urgency
+from gridgov.core.errors import Conflict, InvalidTransition, PermissionDenied, ValidationFailed
+from gridgov.core.tasks import enqueue_on_commit
+from gridgov.geo import index as geo_index
+from gridgov.orgs.models import (
+    LEVEL_PATH_LENGTH,
+    CommandCentre,
+    HandlingUnit,
+    Level,
+    Membership,
+    OrgUnit,
+    Role,
+)
+
+from . import access
+from .models import (
+    OPEN_STATUSES,
+    OPEN_TASK_STATUSES,
+    Case,
+    CaseEvent,
+    CaseNumberCounter,
+    CaseStatus,
+    Channel,
+    Photo,
+    PhotoKind,
+    Rating,
+    Task,
+    TaskStatus,
+)
+from .photos import PreparedPhoto, photo_prepare
+from .sla import stage_deadline
+from .transitions import CASE_START_STAGE, CASE_TRANSITIONS, TASK_START_STAGE, TASK_TRANSITIONS
+
+DESCRIPTION_MAX = 2000
+MAX_PHOTOS = 9
+
+
+# --- Location ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Placement:
+    """Where a case belongs: its grid (if any), community, street, scope path and centre."""
+
+    path: str
+    centre: CommandCentre
+    grid: OrgUnit | None = None
+    community: OrgUnit | None = None
+    street: OrgUnit | None = None
+    has_grid_worker: bool = False
+
+    @property
+    def located(self) -> bool:
+        return self.grid is not None
+
+
+#: Index of the first grid level among a grid path's prefixes (province, city, county,
+#: street, community come first): grid workers of the grid or of the level-2 grid above it.
+LEVEL_PATH_ORDER_GRID = 5
+
+#: Placements of grids are cached this long: the units above a grid change rarely, and a
+#: short life keeps renamed or re-attached centres current.
+PLACEMENT_TTL_SECONDS = 60
+
+
+def case_place(*, lon: float | None, lat: float | None) -> Placement:
+    """GPS point → grid → community → street, and the responsible command centre: the nearest
+    centre above the grid (the street's). A point outside every grid (or no point) goes to the
+    city centre's "unlocated" queue: the city of the nearest grid, else the first city."""
+    hit = geo_index.locate(lon, lat) if lon is not None and lat is not None else None
+    if hit is not None:
+        key = f"case-placement:{hit.path}"
+        placement = cache.get(key)
+        if placement is None:
+            placement = _grid_placement(hit.path)
+            if placement is not None:
+                cache.set(key, placement, PLACEMENT_TTL_SECONDS)
+        if placement is not None:
+            return placement
+    near = geo_index.nearest(lon, lat) if lon is not None and lat is not None else None
+    city_length = LEVEL_PATH_LENGTH[Level.CITY]
+    cities = CommandCentre.objects.filter(org_unit__level=Level.CITY).select_related("org_unit")
+    centre = None
+    if near is not None:
+        centre = cities.filter(path=near.path[:city_length]).first()
+    centre = centre or cities.order_by("path").first()
+    if centre is None:
+        raise ValidationFailed(
+            _("No command centre can take this case: ask the administrator to set one up.")
+        )
+    return Placement(path=centre.path, centre=centre)
+
+
+def _grid_placement(path: str) -> Placement | None:
+    prefixes = [path[:n] for n in sorted(LEVEL_PATH_LENGTH.values()) if n <= len(path)]
+    units = {u.path: u for u in OrgUnit.objects.filter(path__in=prefixes)}
+    centre = (
+        CommandCentre.objects.filter(path__in=prefixes).select_related("org_unit").order_by("-path").first()
+    )
+    if centre is None:
+        return None
+    return Placement(
+        path=path,
+        centre=centre,
+        grid=units.get(path),
+        community=units.get(path[: LEVEL_PATH_LENGTH[Level.COMMUNITY]]),
+        street=units.get(path[: LEVEL_PATH_LENGTH[Level.STREET]]),
+        has_grid_worker=Membership.objects.filter(
+            role=Role.GRID_WORKER, org_unit__path__in=prefixes[LEVEL_PATH_ORDER_GRID:]
+        ).exists(),
+    )
+
+
+# --- Helpers -------------------------------------------------------------------------------------
+
+
+def _now(at: datetime | None) -> datetime:
+    return at or timezone.now()
+
+
+def _number(at: datetime) -> str:
+    """The next case number of the day: ``YYYYMMDD`` (Asia/Shanghai) + six digits. The day's
+    counter row is incremented in the case's transaction (``UPDATE … RETURNING``), so numbers
+    are unique and without gaps."""
+    day = timezone.localtime(at).date()
+    table = connection.ops.quote_name(CaseNumberCounter._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f'UPDATE {table} SET "last" = "last" + 1 WHERE "day" = %s RETURNING "last"', [day])
+        row = cursor.fetchone()
+    if row is None:
+        CaseNumberCounter.objects.bulk_create([CaseNumberCounter(day=day, last=0)], ignore_conflicts=True)
+        return _number(at)
+    return f"{day:%Y%m%d}{row[0]:06d}"
+
+
+def _prepare(files: Iterable | None, field: str = "photos") -> list[PreparedPhoto]:
+    files = list(files or [])
+    if len(files) > MAX_PHOTOS:
+        raise ValidationFailed(fields={field: [_("At most %(n)d photos.") % {"n": MAX_PHOTOS}]})
+    return [photo_prepare(f) for f in files]
+
+
+class _PhotoWriter:
+    """Stores prepared photos inside a transaction and deletes their files if it fails."""
+
+    def __init__(self):
+        self.saved: list[Photo] = []
+
+    def save(self, prepared: Sequence[PreparedPhoto], *, case, kind, event, actor, at) -> None:
+        for p in prepared:
+            photo = Photo(
+                case=case,
+                event=event,
+                kind=kind,
+                width=p.width,
+                height=p.height,
+                sha256=p.sha256,
+                uploaded_by=actor,
+                created_at=at,
+            )
+            photo.image.save(".jpg", ContentFile(p.large), save=False)
+            self.saved.append(photo)
+            photo.thumb.save("-thumb.jpg", ContentFile(p.thumb), save=False)
+            photo.save()
+
+    def discard(self) -> None:
+        for photo in self.saved:
+            for f in (photo.image, photo.thumb):
+                if f.name:
+                    f.storage.delete(f.name)
+
+
+def _atomic_with_photos(work):
+    """Run ``work(writer)`` in a transaction; on any failure remove the photo files it stored."""
+    writer = _PhotoWriter()
+    try:
+        with transaction.atomic():
+            return work(writer)
+    except BaseException:
+        writer.discard()
+        raise
+
+
+def _notify(event: CaseEvent) -> None:
+    from .tasks import case_event_notify
+
+    enqueue_on_commit(case_event_notify, event.pk)
+
+
+def _event(*, case, action, actor, at, from_status, to_status, task=None, note="", internal=False, data=None):
+    event = CaseEvent.objects.create(
+        case=case,
+        task=task,
+        action=action,
+        actor=actor if getattr(actor, "pk", None) else None,
+        at=at,
+        from_status=from_status,
+        to_status=to_status,
+        note=note,
+        internal=internal,
+        data=data or {},
+    )
+    if action != "report":
+        Case.objects.filter(pk=case.pk).update(version=F("version") + 1)
+    _notify(event)
+    return event
+
+
+def _guarded_update(row: Case | Task, *, transition, updates: dict) -> str:
+    """``UPDATE … WHERE status IN sources`` on one case or task; the status it left, or a 409
+    naming the current state when the row was not in a source state."""
+    model = type(row)
+    if not model.objects.filter(pk=row.pk, status__in=transition.sources).update(**updates):
+        current = model.objects.filter(pk=row.pk).values_list("status", flat=True).first() or ""
+        label = dict(model._meta.get_field("status").choices).get(current, current)
+        raise InvalidTransition(action=transition.action, current=current, current_label=str(label))
+    source = row.status
+    row.refresh_from_db()
+    return source
+
+
+def _case_step(
+    *,
+    case: Case,
+    action: str,
+    actor,
+    at: datetime | None = None,
+    note: str = "",
+    internal: bool = False,
+    data: dict | None = None,
+    fields: dict | None = None,
+    authorise: bool = True,
+) -> tuple[Case, CaseEvent]:
+    """Apply one case transition (to be called inside a transaction)."""
+    t = CASE_TRANSITIONS[action]
+    if authorise:
+        access.require_actor(actor, case, t)
+    now = _now(at)
+    updates = {
+        "status": t.target,
+        "updated_at": now,
+        **stage_deadline(category=case.category, urgency=case.urgency, stage=t.stage, start=now),
+        **(fields or {}),
+    }
+    source = _guarded_update(case, transition=t, updates=updates)
+    event = _event(
+        case=case,
+        action=action,
+        actor=actor,
+        at=now,
+        from_status=source,
+        to_status=t.target,
+        note=note,
+        internal=internal,
+        data=data,
+    )
+    return case, event
+
+
+def _task_step(
+    *, task: Task, action: str, actor, at: datetime | None = None, note: str = "", fields=None, authorise=True
+) -> tuple[Task, CaseEvent]:
+    t = TASK_TRANSITIONS[action]
+    if authorise:
+        access.require_actor(actor, task.case, t, task)
+    now = _now(at)
+    updates = {"status": t.target, **(fields or {})}
+    updates.update(
+        stage_deadline(category=task.case.category, urgency=task.case.urgency, stage=t.stage, start=now)
+    )
+    source = _guarded_update(task, transition=t, updates=updates)
+    event = _event(
+        case=task.case,
+        task=task,
+        action=action,
+        actor=actor,
+        at=now,
+        from_status=source,
+        to_status=t.target,
+        note=note,
+        data={"unit": task.unit.name},
+    )
+    return task, event
+
+
+def _require_text(value: str, field: str, message) -> str:
+    value = (value or "").strip()
+    if not value:
+        raise ValidationFailed(fields={field: [message]})
+    return value
+
+
+# --- Reporting -------------------------------------------------------------------------------------
+
+
+def request_fingerprint(payload: dict) -> str:
+    """A stable hash of a create request's body, for idempotent retries."""
+    return hashlib.sha256(
+        json.dumps(payload, sort_keys=True, ensure_ascii=False, default=str).encode()
+    ).hexdigest()
+
+
+def _validate_report(*, category, description, lon, lat, answers) -> dict:
+    errors: dict[str, list[str]] = {}
+    if category is None:
+        errors["category"] = [_("Choose a category.")]
+    elif not category.is_reportable:
+        errors["category"] = [_("Choose a subcategory that can be reported.")]
+    description = (description or "").strip()
+    if not description:
+        errors["description"] = [_("Describe the problem.")]
+    elif len(description) > DESCRIPTION_MAX:
+        errors["description"] = [_("At most %(n)d characters.") % {"n": DESCRIPTION_MAX}]
+    if (lon is None) != (lat is None):
+        errors["location"] = [_("Give both longitude and latitude, or neither.")]
+    elif lon is not None and not (-180 <= lon <= 180 and -90 <= lat <= 90):
+        errors["location"] = [_("The location is not a valid WGS-84 point.")]
+    cleaned_answers = {}
+    if category is not None and category.is_reportable:
+        cleaned_answers, answer_errors = _clean_answers(category, answers or {})
+        errors.update(answer_errors)
+    if errors:
+        raise ValidationFailed(fields=errors)
+    return cleaned_answers
+
+
+def _clean_answers(category: Category, answers: dict) -> tuple[dict, dict]:
+    cleaned, errors = {}, {}
+    for q in category.questions or []:
+        key = q["key"]
+        value = answers.get(key)
+        kind = q.get("type", "text")
+        if kind == "yesno" and value in (None, ""):
+            value = False  # an unticked box is an answer: no
+        if value in (None, ""):
+            if q.get("required"):
+                errors[f"answers.{key}"] = [_("This question must be answered.")]
+            continue
+        if kind == "number":
+            try:
+                value = float(value)
+            except (TypeError, ValueError):
+                errors[f"answers.{key}"] = [_("Enter a number.")]
+                continue
+        elif kind == "yesno":
+            if isinstance(value, str):
+                value = value.strip().lower() in {"1", "true", "yes", "on", "是"}
+            value = bool(value)
+        elif kind == "choice":
+            if value not in (q.get("choices") or []):
+                errors[f"answers.{key}"] = [_("Choose one of the options.")]
+                continue
+        else:
+            value = str(value).strip()[:500]
+        cleaned[key] = value
+    return cleaned, errors
+
+
+def case_report(
+    *,
+    actor,
+    category: Category | None,
+    description: str,
+    channel: str = Channel.APP,
+    urgency: str | None = None,
+    lon: float | None = None,
+    lat: float | None = None,
+    address: str = "",
+    answers: dict | None = None,
+    photos: Iterable | None = None,
+    contact_phone: str = "",
+    client_id: uuid.UUID | None = None,
+    fingerprint: str = "",
+    at: datetime | None = None,
+) -> tuple[Case, bool]:
+    """Create a case; returns ``(case, created)``.
+
+    Residents' snap reports start *reported* (their grid worker verifies them); grid workers'
+    patrol reports and cases entered by the centre or an external system start *submitted*.
+    With ``client_id`` the call is idempotent: the same id and the same request fingerprint
+    give back the first case (``created`` False); the same id with another request is a 409.
+    """
+    if channel not in Channel.values:
+        raise ValidationFailed(fields={"channel": [_("Choose a valid channel.")]})
+    viewer = access.viewer(actor)
+    if channel == Channel.PATROL and not viewer.grid_paths:
+        raise PermissionDenied(_("Only grid workers file patrol reports."))
+    if channel not in (Channel.APP, Channel.PATROL) and not viewer.centre_paths:
+        # Hotline calls and external systems' cases are entered by a command centre.
+        raise PermissionDenied(_("Only a command centre enters cases from this channel."))
+    clean_answers = _validate_report(
+        category=category, description=description, lon=lon, lat=lat, answers=answers
+    )
+    if urgency is not None and urgency not in Urgency.values:
+        raise ValidationFailed(fields={"urgency": [_("Choose a valid urgency.")]})
+    prepared = _prepare(photos)
+    place = case_place(lon=lon, lat=lat)
+    now = _now(at)
+    status = CaseStatus.REPORTED if channel == Channel.APP else CaseStatus.SUBMITTED
+    if status == CaseStatus.REPORTED and not place.has_grid_worker:
+        status = CaseStatus.SUBMITTED  # no grid worker can verify it: straight to the centre
+    urgency = urgency or category.default_urgency
+    deadline = stage_deadline(category=category, urgency=urgency, stage=CASE_START_STAGE[status], start=now)
+
+    def work(writer: _PhotoWriter) -> Case:
+        case = Case.objects.create(
+            number=_number(now),
+            client_id=client_id,
+            request_hash=fingerprint,
+            channel=channel,
+            status=status,
+            category=category,
+            urgency=urgency,
+            description=description.strip(),
+            answers=clean_answers,
+            address=(address or "").strip()[:200],
+            lon=lon,
+            lat=lat,
+            path=place.path,
+            grid=place.grid,
+            community=place.community,
+            street=place.street,
+            centre=place.centre,
+            reporter=actor if getattr(actor, "pk", None) else None,
+            contact_phone=(contact_phone or "").strip()[:20],
+            created_at=now,
+            **deadline,
+        )
+        event = _event(
+            case=case,
+            action="report",
+            actor=actor,
+            at=now,
+            from_status="",
+            to_status=status,
+            data={"channel": channel, "located": place.located},
+        )
+        writer.save(prepared, case=case, kind=PhotoKind.BEFORE, event=event, actor=actor, at=now)
+        # What a reader of the new case needs is all here: no need to read it back.
+        case.timeline, case.photo_list, case.task_list = [event], list(writer.saved), []
+        return case
+
+    try:
+        return _atomic_with_photos(work), True
+    except IntegrityError:
+        if client_id is not None:
+            existing = _existing_report(client_id, fingerprint, actor)
+            if existing is not None:
+                return existing, False
+        raise
+
+
+def _existing_report(client_id, fingerprint: str, actor) -> Case | None:
+    case = Case.objects.filter(client_id=client_id).first()
+    if case is None:
+        return None
+    same_reporter = case.reporter_id == getattr(actor, "pk", None)
+    if not same_reporter or case.request_hash != fingerprint:
+        raise Conflict(
+            _("This request id was already used for a different report."), code="idempotency_conflict"
+        )
+    return case
+
+
+def case_photos_add(*, actor, case: Case, photos: Iterable, at: datetime | None = None) -> list[Photo]:
+    """The reporter adds photos to their report while the centre has not dispatched it."""
+    if case.reporter_id != getattr(actor, "pk", None):
+        raise PermissionDenied()
+    prepared = _prepare(photos)
+    if not prepared:
+        raise ValidationFailed(fields={"photos": [_("Add at least one photo.")]})
+    now = _now(at)
+
+    def work(writer: _PhotoWriter) -> list[Photo]:
+        locked = Case.objects.select_for_update().get(pk=case.pk)
+        if locked.status not in (CaseStatus.REPORTED, CaseStatus.SUBMITTED, CaseStatus.ACCEPTED):
+            raise InvalidTransition(
+                action="photos", current=locked.status, current_label=str(locked.get_status_display())
+            )
+        if locked.photos.count() + len(prepared) > MAX_PHOTOS:
+            raise ValidationFailed(fields={"photos": [_("At most %(n)d photos.") % {"n": MAX_PHOTOS}]})
+        writer.save(prepared, case=locked, kind=PhotoKind.BEFORE, event=None, actor=actor, at=now)
+        Case.objects.filter(pk=locked.pk).update(version=F("version") + 1)
+        return writer.saved
+
+    return _atomic_with_photos(work)
+
+
+# --- The centre and the grid -------------------------------------------------------------------------
+
+
+@transaction.atomic
+def case_verify(*, actor, case: Case, note: str = "", at: datetime | None = None) -> Case:
+    """The grid worker confirms a resident's report and forwards it to the command centre."""
+    return _case_step(case=case, action="verify", actor=actor, at=at, note=(note or "").strip())[0]
+
+
+@transaction.atomic
+def case_accept(*, actor, case: Case, note: str = "", at: datetime | None = None) -> Case:
+    return _case_step(case=case, action="accept", actor=actor, at=at, note=(note or "").strip())[0]
+
+
+@transaction.atomic
+def case_reject(*, actor, case: Case, reason: str, at: datetime | None = None) -> Case:
+    reason = _require_text(reason, "reason", _("Give the reason for rejecting it."))
+    return _case_step(case=case, action="reject", actor=actor, at=at, note=reason)[0]
+
+
+@transaction.atomic
+def case_merge(*, actor, case: Case, into: Case, note: str = "", at: datetime | None = None) -> Case:
+    """Close ``case`` as a duplicate of the open case ``into``."""
+    if into.pk == case.pk:
+        raise ValidationFailed(fields={"into": [_("A case cannot be merged into itself.")]})
+    if into.status not in OPEN_STATUSES or into.merged_into_id:
+        raise ValidationFailed(fields={"into": [_("Merge into a case that is still open.")]})
+    if not access.can_see_case(actor, into):
+        raise ValidationFailed(fields={"into": [_("No such case.")]})
+    case, _event_row = _case_step(
+        case=case,
+        action="merge",
+        actor=actor,
+        at=at,
+        note=(note or "").strip(),
+        data={"into": into.number},
+        fields={"merged_into": into},
+    )
+    return case
+
+
+@transaction.atomic
+def case_dispatch(
+    *, actor, case: Case, units: Sequence[HandlingUnit], instructions: str = "", at: datetime | None = None
+) -> Case:
+    """Send an accepted case to one or more handling units: one task per unit."""
+    units = list({u.pk: u for u in units}.values())
+    if not units:
+        raise ValidationFailed(fields={"units": [_("Choose at least one handling unit.")]})
+    if any(not u.is_active for u in units):
+        raise ValidationFailed(fields={"units": [_("A chosen handling unit is no longer active.")]})
+    now = _now(at)
+    instructions = (instructions or "").strip()[:500]
+    case, _event_row = _case_step(
+        case=case,
+        action="dispatch",
+        actor=actor,
+        at=now,
+        note=instructions,
+        data={"units": [u.name for u in units]},
+    )
+    deadline = stage_deadline(category=case.category, urgency=case.urgency, stage=TASK_START_STAGE, start=now)
+    try:
+        with transaction.atomic():
+            Task.objects.bulk_create(
+                [
+                    Task(
+                        case=case,
+                        unit=u,
+                        path=case.path,
+                        instructions=instructions,
+                        created_at=now,
+                        **deadline,
+                    )
+                    for u in units
+                ]
+            )
+    except IntegrityError:
+        raise ValidationFailed(fields={"units": [_("That unit already has this case.")]}) from None
+    return case
+
+
+# --- Handling units ----------------------------------------------------------------------------------------
+
+
+def _lock_case(task: Task) -> Case:
+    """Lock the task's case row so that concurrent finishes and returns see each other."""
+    case = Case.objects.select_for_update().select_related("category").get(pk=task.case_id)
+    task.case = case
+    return case
+
+
+def _settle(case: Case, *, actor, at: datetime) -> None:
+    """After a task finished or was returned: when no task is open any more, the case is
+    handled (some task finished) or back at the centre for dispatch (all were returned)."""
+    tasks = list(case.tasks.values_list("status", flat=True))
+    if any(s in OPEN_TASK_STATUSES for s in tasks):
+        return
+    action = "complete" if TaskStatus.DONE in tasks else "redispatch"
+    _case_step(case=case, action=action, actor=actor, at=at, authorise=False)
+
+
+@transaction.atomic
+def task_sign(*, actor, task: Task, at: datetime | None = None) -> Task:
+    _lock_case(task)
+    return _task_step(task=task, action="sign", actor=actor, at=at, fields={"signed_at": _now(at)})[0]
+
+
+@transaction.atomic
+def task_return(*, actor, task: Task, reason: str, at: datetime | None = None) -> Task:
+    """The unit says the task is not theirs; the centre gets the case back."""
+    reason = _require_text(reason, "reason", _("Give the reason for returning it."))
+    case = _lock_case(task)
+    now = _now(at)
+    task, _event_row = _task_step(
+        task=task, action="return", actor=actor, at=now, note=reason, fields={"return_reason": reason[:500]}
+    )
+    _settle(case, actor=actor, at=now)
+    return task
+
+
+def task_finish(
+    *, actor, task: Task, note: str, photos: Iterable | None = None, at: datetime | None = None
+) -> Task:
+    """The unit reports the fix, with at least one after-photo and a note."""
+    note = _require_text(note, "note", _("Describe what was done."))
+    prepared = _prepare(photos)
+    if not prepared:
+        raise ValidationFailed(fields={"photos": [_("Add at least one photo of the result.")]})
+    now = _now(at)
+
+    def work(writer: _PhotoWriter) -> Task:
+        case = _lock_case(task)
+        done, event = _task_step(
+            task=task,
+            action="finish",
+            actor=actor,
+            at=now,
+            note=note,
+            fields={"note": note, "finished_at": now},
+        )
+        writer.save(prepared, case=case, kind=PhotoKind.AFTER, event=event, actor=actor, at=now)
+        _settle(case, actor=actor, at=now)
+        return done
+
+    return _atomic_with_photos(work)
+
+
+# --- Re-check, closure, rating ----------------------------------------------------------------------------
+
+
+def case_check(
+    *,
+    actor,
+    case: Case,
+    passed: bool,
+    note: str = "",
+    photos: Iterable | None = None,
+    at: datetime | None = None,
+) -> Case:
+    """The grid worker (or the centre) re-checks a handled case on site: the fix holds
+    (→ awaiting closure) or it does not (→ rework: the finished tasks reopen)."""
+    note = (note or "").strip()
+    if not passed:
+        note = _require_text(note, "note", _("Say what is still wrong."))
+    prepared = _prepare(photos)
+    now = _now(at)
+
+    def work(writer: _PhotoWriter) -> Case:
+        locked = Case.objects.select_for_update().select_related("category").get(pk=case.pk)
+        if passed:
+            done, event = _case_step(case=locked, action="check", actor=actor, at=now, note=note)
+        else:
+            done, event = _case_step(
+                case=locked,
+                action="rework",
+                actor=actor,
+                at=now,
+                note=note,
+                fields={"rework_count": F("rework_count") + 1},
+            )
+            for task in done.tasks.filter(status=TaskStatus.DONE).select_related("unit"):
+                task.case = done
+                _task_step(task=task, action="reopen", actor=actor, at=now, note=note, authorise=False)
+        writer.save(prepared, case=done, kind=PhotoKind.VERIFICATION, event=event, actor=actor, at=now)
+        return done
+
+    case = _atomic_with_photos(work)
+    return case
+
+
+@transaction.atomic
+def case_close(*, actor, case: Case, note: str = "", at: datetime | None = None) -> Case:
+    now = _now(at)
+    return _case_step(
+        case=case, action="close", actor=actor, at=now, note=(note or "").strip(), fields={"closed_at": now}
+    )[0]
+
+
+@transaction.atomic
+def case_rate(*, actor, case: Case, rating: str, comment: str = "", at: datetime | None = None) -> Case:
+    if rating not in Rating.values:
+        raise ValidationFailed(fields={"rating": [_("Choose 满意, 基本满意 or 不满意.")]})
+    comment = (comment or "").strip()[:500]
+    now = _now(at)
+    return _case_step(
+        case=case,
+        action="rate",
+        actor=actor,
+        at=now,
+        note=comment,
+        data={"rating": rating},
+        fields={"rating": rating, "rating_comment": comment, "rated_at": now},
+    )[0]
+
+
+@transaction.atomic
+def case_withdraw(*, actor, case: Case, reason: str = "", at: datetime | None = None) -> Case:
+    return _case_step(case=case, action="withdraw", actor=actor, at=at, note=(reason or "").strip())[0]
+
+
+def actions_for(user, case: Case) -> list[str]:
+    """The case actions ``user`` may take now (for pages and the API's ``actions`` field)."""
+    kinds = access.actor_kinds(user, case)
+    return [
+        action for action, t in CASE_TRANSITIONS.items() if case.status in t.sources and kinds & set(t.actors)
+    ]

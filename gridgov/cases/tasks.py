@@ -1,0 +1,194 @@
+"""Background work of the case loop (Django Tasks API): notifications for each step, and the
+SLA sweep that raises "due soon" and "overdue". Both are idempotent: a notification is stored
+once per (user, source), and the sweep flags what it has announced."""
+
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_tasks import task
+
+from gridgov.accounts.models import NotificationKind as K
+from gridgov.accounts.services import notifications_send
+from gridgov.orgs.models import LEVEL_PATH_LENGTH, Membership, Role
+
+from .models import OPEN_STATUSES, OPEN_TASK_STATUSES, Case, CaseEvent, Task
+
+
+def _prefixes(path: str) -> list[str]:
+    return [path[:n] for n in sorted(LEVEL_PATH_LENGTH.values()) if n <= len(path)]
+
+
+def grid_workers_of(case: Case) -> list[int]:
+    """Grid workers whose grid contains the case (a level-2 grid worker covers its level-3 grids)."""
+    if case.grid_id is None:
+        return []
+    return list(
+        Membership.objects.filter(role=Role.GRID_WORKER, org_unit__path__in=_prefixes(case.path)).values_list(
+            "user_id", flat=True
+        )
+    )
+
+
+def centre_operators_of(case: Case) -> list[int]:
+    return list(
+        Membership.objects.filter(role=Role.CENTRE_OPERATOR, command_centre_id=case.centre_id).values_list(
+            "user_id", flat=True
+        )
+    )
+
+
+def unit_handlers_of(unit_ids) -> list[int]:
+    return list(
+        Membership.objects.filter(role=Role.UNIT_HANDLER, handling_unit_id__in=list(unit_ids)).values_list(
+            "user_id", flat=True
+        )
+    )
+
+
+def _case_url(case: Case) -> str:
+    return reverse("cases:detail", args=[case.number])
+
+
+def _reporter(case: Case) -> list[int]:
+    return [case.reporter_id] if case.reporter_id else []
+
+
+@task()
+def case_event_notify(event_id: int) -> int:
+    """Tell the people one step concerns; returns how many messages were stored."""
+    event = CaseEvent.objects.filter(pk=event_id).select_related("case__category", "task__unit").first()
+    if event is None:
+        return 0
+    case = event.case
+    title_args = {"number": case.number, "category": case.category.name}
+    source = f"event:{event.pk}"
+    url = _case_url(case)
+    sent = 0
+
+    def send(user_ids, kind, title, body="", sms=False):
+        nonlocal sent
+        sent += notifications_send(
+            user_ids=user_ids, kind=kind, title=title, body=body, url=url, source=source, sms=sms
+        )
+
+    action = event.action
+    if action == "report" and event.to_status == "reported":
+        send(grid_workers_of(case), K.NEW_REPORT, _("Report %(number)s to verify: %(category)s") % title_args)
+    elif action in ("report", "verify", "redispatch"):
+        kind = K.TASK_RETURNED if action == "redispatch" else K.NEW_CASE
+        send(
+            centre_operators_of(case),
+            kind,
+            _("Case %(number)s waits for the centre: %(category)s") % title_args,
+        )
+    elif action == "dispatch":
+        units = case.tasks.filter(created_at=event.at).values_list("unit_id", flat=True)
+        send(unit_handlers_of(units), K.NEW_TASK, _("New task %(number)s: %(category)s") % title_args)
+    elif action == "return":
+        send(
+            centre_operators_of(case),
+            K.TASK_RETURNED,
+            _("%(unit)s returned case %(number)s") % {**title_args, "unit": event.task.unit.name},
+            event.note,
+        )
+    elif action == "complete":
+        users = grid_workers_of(case) or centre_operators_of(case)
+        send(users, K.TO_CHECK, _("Case %(number)s was handled: please re-check on site") % title_args)
+    elif action == "rework":
+        units = case.tasks.values_list("unit_id", flat=True)
+        send(
+            unit_handlers_of(units), K.REWORK, _("Case %(number)s must be reworked") % title_args, event.note
+        )
+    elif action == "check":
+        send(
+            centre_operators_of(case),
+            K.CASE_UPDATE,
+            _("Case %(number)s passed its re-check: please close it") % title_args,
+        )
+    elif action == "withdraw":
+        users = grid_workers_of(case) if event.from_status == "reported" else centre_operators_of(case)
+        send(
+            users, K.CASE_UPDATE, _("Case %(number)s was withdrawn by the reporter") % title_args, event.note
+        )
+    elif action == "accept":
+        send(_reporter(case), K.CASE_UPDATE, _("Your report %(number)s was accepted.") % title_args, sms=True)
+    elif action == "reject":
+        send(
+            _reporter(case),
+            K.CASE_UPDATE,
+            _("Your report %(number)s was not accepted.") % title_args,
+            event.note,
+            sms=True,
+        )
+    elif action == "merge":
+        send(
+            _reporter(case),
+            K.CASE_UPDATE,
+            _("Your report %(number)s is handled together with case %(into)s.")
+            % {**title_args, "into": event.data.get("into", "")},
+        )
+    elif action == "close":
+        send(
+            _reporter(case),
+            K.PLEASE_RATE,
+            _("Your report %(number)s was fixed: please rate it.") % title_args,
+            sms=True,
+        )
+    elif action == "rate" and case.rating == "unsatisfied":
+        send(
+            centre_operators_of(case),
+            K.CASE_UPDATE,
+            _("Case %(number)s was rated unsatisfied") % title_args,
+            event.note,
+        )
+    return sent
+
+
+def _stamp(row) -> int:
+    """Which run of a stage a deadline belongs to (a reopened stage is announced again)."""
+    return int(row.stage_started_at.timestamp()) if row.stage_started_at else 0
+
+
+def _sweep_case_recipients(case: Case) -> list[int]:
+    return grid_workers_of(case) if case.stage == "verify" else centre_operators_of(case)
+
+
+@task()
+def sla_sweep() -> dict:
+    """Announce deadlines: "due soon" once the warning time passes, "overdue" once the due
+    time passes. Each row is picked by an index query and flagged, so it is announced once."""
+    now = timezone.now()
+    counts = {"due_soon": 0, "overdue": 0}
+    for flag, kind, column in (("warned", K.DUE_SOON, "warn_at"), ("overdue_notified", K.OVERDUE, "due_at")):
+        label = "due_soon" if kind == K.DUE_SOON else "overdue"
+        due = Q(**{f"{column}__lte": now, flag: False})
+        for case in Case.objects.filter(due, status__in=OPEN_STATUSES).select_related("category")[:500]:
+            title = (
+                _("Case %(number)s is due soon") if kind == K.DUE_SOON else _("Case %(number)s is overdue")
+            ) % {"number": case.number}
+            notifications_send(
+                user_ids=_sweep_case_recipients(case),
+                kind=kind,
+                title=title,
+                url=_case_url(case),
+                source=f"sla:case:{case.pk}:{case.stage}:{_stamp(case)}:{label}",
+            )
+            Case.objects.filter(pk=case.pk).update(**{flag: True})
+            counts[label] += 1
+        for t in Task.objects.filter(due, status__in=OPEN_TASK_STATUSES).select_related("case", "unit")[:500]:
+            title = (
+                _("Task %(number)s (%(unit)s) is due soon")
+                if kind == K.DUE_SOON
+                else _("Task %(number)s (%(unit)s) is overdue")
+            ) % {"number": t.case.number, "unit": t.unit.name}
+            notifications_send(
+                user_ids=unit_handlers_of([t.unit_id]),
+                kind=kind,
+                title=title,
+                url=_case_url(t.case),
+                source=f"sla:task:{t.pk}:{t.stage}:{_stamp(t)}:{label}",
+            )
+            Task.objects.filter(pk=t.pk).update(**{flag: True})
+            counts[label] += 1
+    return counts

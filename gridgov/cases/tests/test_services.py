@@ -1,0 +1,315 @@
+"""The case services beyond the transition table: deadlines on the work calendar, several
+units, returns, rework, merging, notifications and the SLA sweep, atomicity, and photos."""
+
+import io
+from datetime import datetime
+from unittest import mock
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
+
+from gridgov.accounts.models import Notification, NotificationKind, SmsMessage
+from gridgov.cases import services
+from gridgov.cases.models import Case, CaseStatus, Photo, Task, TaskStatus
+from gridgov.cases.selectors import cases_due_soon, cases_overdue, tasks_overdue
+from gridgov.cases.tasks import sla_sweep
+from gridgov.catalogue.models import Category
+from gridgov.core.errors import ValidationFailed
+
+from .conftest import IN_GRID, IN_SIBLING_GRID, jpeg
+
+SH = ZoneInfo("Asia/Shanghai")
+
+
+def at(text: str) -> datetime:
+    return datetime.strptime(text, "%Y-%m-%d %H:%M").replace(tzinfo=SH)
+
+
+def patrol(world, when=None, **kwargs) -> Case:
+    """Given: a grid worker's patrol report (it starts at the centre, its accept clock running)."""
+    case, _ = services.case_report(
+        actor=world.users.grid_worker,
+        channel="patrol",
+        category=Category.objects.get(code="C0301"),
+        description="垃圾满溢",
+        lon=IN_GRID[0],
+        lat=IN_GRID[1],
+        at=when,
+        **kwargs,
+    )
+    return case
+
+
+# --- Deadlines on the work calendar ---------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_accept_deadline_crosses_the_weekend(world):
+    # given a normal case submitted on Friday 2026-11-27 at 17:00 (60 working minutes to accept)
+    case = patrol(world, at("2026-11-27 17:00"))
+    # then 30 minutes are left on Friday and the rest runs on Monday morning
+    assert case.stage == "accept"
+    assert case.due_at == at("2026-11-30 09:00")
+    assert case.warn_at == at("2026-11-30 08:48")  # 80 % of the limit
+
+
+@pytest.mark.django_db
+def test_accept_deadline_crosses_the_national_day_holiday(world):
+    # given a case submitted on 2026-09-30 at 17:00, the eve of the 国庆 holiday (Oct 1–7)
+    case = patrol(world, at("2026-09-30 17:00"))
+    # then the clock stops for the holiday and resumes on Thursday Oct 8
+    assert case.due_at == at("2026-10-08 09:00")
+
+
+@pytest.mark.django_db
+def test_dispatch_deadline_lands_on_a_make_up_saturday(world):
+    # given a case accepted on Friday 2026-10-09 at 17:00 (Saturday Oct 10 is a make-up working day)
+    case = patrol(world, at("2026-10-09 16:50"))
+    case = services.case_accept(actor=world.users.centre, case=case, at=at("2026-10-09 17:00"))
+    # then its dispatch deadline is on the Saturday morning
+    assert case.stage == "dispatch"
+    assert case.due_at == at("2026-10-10 09:00")
+
+
+@pytest.mark.django_db
+def test_each_stage_stores_its_own_deadline(world):
+    case = patrol(world, at("2026-11-24 09:00"))
+    case = services.case_accept(actor=world.users.centre, case=case, at=at("2026-11-24 09:10"))
+    case = services.case_dispatch(
+        actor=world.users.centre, case=case, units=[world.office], at=at("2026-11-24 09:20")
+    )
+    # the case's own clock stops at dispatch; the task's sign clock starts (120 minutes)
+    assert (case.stage, case.due_at) == ("", None)
+    task = case.tasks.get()
+    assert (task.stage, task.due_at) == ("sign", at("2026-11-24 11:20"))
+    task = services.task_sign(actor=world.users.unit, task=task, at=at("2026-11-24 10:00"))
+    # handling: 2250 working minutes = five working days
+    assert (task.stage, task.due_at) == ("handle", at("2026-12-01 10:00"))
+
+
+# --- Several units, returns, rework ----------------------------------------------------------------
+
+
+def dispatched(world, units) -> Case:
+    case = patrol(world)
+    case = services.case_accept(actor=world.users.centre, case=case)
+    return services.case_dispatch(actor=world.users.centre, case=case, units=units)
+
+
+@pytest.mark.django_db
+def test_a_case_is_handled_when_every_unit_is_done_or_has_returned(world, django_capture_on_commit_callbacks):
+    # given a case dispatched to the street office and the county bureau
+    case = dispatched(world, [world.office, world.bureau])
+    office, bureau = case.tasks.get(unit=world.office), case.tasks.get(unit=world.bureau)
+    # when the bureau returns it, then the case stays with the office
+    services.task_return(actor=world.users.bureau, task=bureau, reason="不属于本单位职责")
+    assert Case.objects.get(pk=case.pk).status == CaseStatus.DISPATCHED
+    # when the office finishes, then the case is handled and waits for the grid worker's re-check
+    services.task_sign(actor=world.users.unit, task=office)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.task_finish(
+            actor=world.users.unit, task=Task.objects.get(pk=office.pk), note="已清运", photos=[jpeg()]
+        )
+    case.refresh_from_db()
+    assert (case.status, case.stage) == (CaseStatus.HANDLED, "verify")
+    assert Notification.objects.filter(user=world.users.grid_worker, kind=NotificationKind.TO_CHECK).exists()
+
+
+@pytest.mark.django_db
+def test_when_the_only_unit_returns_the_case_goes_back_to_the_centre(
+    world, django_capture_on_commit_callbacks
+):
+    case = dispatched(world, [world.bureau])
+    with django_capture_on_commit_callbacks(execute=True):
+        services.task_return(actor=world.users.bureau, task=case.tasks.get(), reason="属于街道城管职责")
+    case.refresh_from_db()
+    # then it waits for dispatch again, the centre is told, and it can go to the right unit
+    assert (case.status, case.stage) == (CaseStatus.ACCEPTED, "dispatch")
+    assert Notification.objects.filter(user=world.users.centre, kind=NotificationKind.TASK_RETURNED).exists()
+    case = services.case_dispatch(actor=world.users.centre, case=case, units=[world.office])
+    assert [t.status for t in case.tasks.order_by("pk")] == [TaskStatus.RETURNED, TaskStatus.PENDING]
+
+
+@pytest.mark.django_db
+def test_a_unit_cannot_get_the_same_case_twice(world):
+    case = dispatched(world, [world.office])
+    services.task_return(actor=world.users.unit, task=case.tasks.get(), reason="请核实位置")
+    case.refresh_from_db()
+    # the returned task does not block a new one for the same unit
+    services.case_dispatch(actor=world.users.centre, case=case, units=[world.office, world.office])
+    assert case.tasks.filter(status=TaskStatus.PENDING).count() == 1
+
+
+@pytest.mark.django_db
+def test_a_failed_re_check_sends_the_case_back_for_rework(world, django_capture_on_commit_callbacks):
+    case = dispatched(world, [world.office])
+    task = services.task_sign(actor=world.users.unit, task=case.tasks.get())
+    services.task_finish(actor=world.users.unit, task=task, note="已清运", photos=[jpeg()])
+    # when the grid worker finds it is not fixed
+    with pytest.raises(ValidationFailed) as no_note:
+        services.case_check(actor=world.users.grid_worker, case=Case.objects.get(pk=case.pk), passed=False)
+    assert "note" in no_note.value.fields
+    with django_capture_on_commit_callbacks(execute=True):
+        case = services.case_check(
+            actor=world.users.grid_worker,
+            case=Case.objects.get(pk=case.pk),
+            passed=False,
+            note="仍有垃圾",
+            photos=[jpeg()],
+        )
+    # then the case is being handled again, the task reopened with a new handling clock
+    assert (case.status, case.rework_count) == (CaseStatus.DISPATCHED, 1)
+    task.refresh_from_db()
+    assert (task.status, task.stage) == (TaskStatus.SIGNED, "handle")
+    assert Notification.objects.filter(user=world.users.unit, kind=NotificationKind.REWORK).exists()
+    assert case.photos.filter(kind="verification").count() == 1
+
+
+@pytest.mark.django_db
+def test_merge_checks_the_target(world):
+    first, second = patrol(world), patrol(world)
+    with pytest.raises(ValidationFailed):
+        services.case_merge(actor=world.users.centre, case=first, into=first)
+    services.case_withdraw(actor=world.users.grid_worker, case=second, reason="误报")
+    with pytest.raises(ValidationFailed):
+        services.case_merge(actor=world.users.centre, case=first, into=Case.objects.get(pk=second.pk))
+    third = patrol(world)
+    merged = services.case_merge(actor=world.users.centre, case=first, into=third)
+    assert (merged.status, merged.merged_into_id) == (CaseStatus.MERGED, third.pk)
+
+
+# --- Location ----------------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_location_fills_grid_community_street_and_centre(world):
+    case, _ = services.case_report(
+        actor=world.users.resident,
+        category=Category.objects.get(code="C0301"),
+        description="垃圾满溢",
+        lon=IN_SIBLING_GRID[0],
+        lat=IN_SIBLING_GRID[1],
+        address="常家村口",
+    )
+    assert (case.grid, case.community, case.street) == (world.t.sibling_grid, world.t.village, world.t.street)
+    assert case.centre == world.centres[world.t.street.path] and case.path == world.t.sibling_grid.path
+    assert case.address == "常家村口"
+
+
+@pytest.mark.django_db
+def test_without_a_point_the_case_goes_to_the_city_centre(world):
+    case, _ = services.case_report(
+        actor=world.users.resident, category=Category.objects.get(code="C0301"), description="垃圾满溢"
+    )
+    assert case.grid is None and case.centre == world.centres[world.t.city.path]
+    assert case.status == CaseStatus.SUBMITTED  # no grid worker can verify it
+
+
+# --- Notifications and the SLA sweep -----------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_key_moments_reach_the_right_inboxes_and_the_resident_by_sms(
+    world, django_capture_on_commit_callbacks
+):
+    u = world.users
+    with django_capture_on_commit_callbacks(execute=True):
+        case, _ = services.case_report(
+            actor=u.resident,
+            category=Category.objects.get(code="C0301"),
+            description="垃圾满溢",
+            lon=IN_GRID[0],
+            lat=IN_GRID[1],
+        )
+    assert Notification.objects.filter(user=u.grid_worker, kind=NotificationKind.NEW_REPORT).count() == 1
+    assert not Notification.objects.filter(user=u.sibling_grid_worker).exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        case = services.case_verify(actor=u.grid_worker, case=case)
+    assert Notification.objects.filter(user=u.centre, kind=NotificationKind.NEW_CASE).count() == 1
+    assert not Notification.objects.filter(user=u.sibling_centre).exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        case = services.case_accept(actor=u.centre, case=case)
+        case = services.case_dispatch(actor=u.centre, case=case, units=[world.office])
+    assert Notification.objects.filter(user=u.unit, kind=NotificationKind.NEW_TASK).count() == 1
+    assert not Notification.objects.filter(user=u.bureau).exists()
+    # the resident heard about the acceptance by SMS, with the case number
+    assert SmsMessage.objects.filter(phone="13800138000", text__contains=case.number).count() == 1
+
+
+@pytest.mark.django_db
+def test_the_sweep_announces_due_soon_and_overdue_once(world):
+    # given a case accepted long ago (dispatch overdue) and one whose warning time has passed
+    late = patrol(world, at("2026-11-02 09:00"))
+    late = services.case_accept(actor=world.users.centre, case=late, at=at("2026-11-02 09:05"))
+    soon = patrol(world)
+    Case.objects.filter(pk=soon.pk).update(warn_at=at("2026-01-01 09:00"))
+    assert list(cases_overdue()) == [late]
+    assert set(cases_due_soon()) == {soon}
+    # when the sweep runs twice
+    first, second = sla_sweep.call(), sla_sweep.call()
+    # then each is announced once to the centre, and the second run finds nothing new
+    assert first == {"due_soon": 2, "overdue": 1} and second == {"due_soon": 0, "overdue": 0}
+    kinds = list(Notification.objects.filter(user=world.users.centre).values_list("kind", flat=True))
+    assert kinds.count(NotificationKind.OVERDUE) == 1 and kinds.count(NotificationKind.DUE_SOON) == 2
+
+
+@pytest.mark.django_db
+def test_overdue_tasks_are_an_index_query(world):
+    case = dispatched(world, [world.office])
+    Task.objects.filter(case=case).update(due_at=at("2026-01-01 09:00"))
+    assert list(tasks_overdue()) == [case.tasks.get()]
+    sla_sweep.call()
+    assert Notification.objects.filter(user=world.users.unit, kind=NotificationKind.OVERDUE).count() == 1
+
+
+# --- Atomicity and photos ------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_a_failing_finish_leaves_nothing_behind(world, settings):
+    case = dispatched(world, [world.office])
+    task = services.task_sign(actor=world.users.unit, task=case.tasks.get())
+    # when something fails after the photos were stored
+    with (
+        mock.patch("gridgov.cases.services._settle", side_effect=RuntimeError("boom")),
+        pytest.raises(RuntimeError),
+    ):
+        services.task_finish(actor=world.users.unit, task=task, note="已清运", photos=[jpeg()])
+    # then the task is unchanged, no photo row exists and no file is left on disk
+    task.refresh_from_db()
+    assert task.status == TaskStatus.SIGNED and not Photo.objects.exists()
+    media = settings.MEDIA_ROOT
+    assert not [p for p in media.rglob("*") if p.is_file()] if media.exists() else True
+
+
+@pytest.mark.django_db
+def test_a_stored_photo_has_no_exif_or_gps(world):
+    # given a phone photo carrying its location in EXIF
+    image = Image.new("RGB", (400, 300), (10, 120, 200))
+    exif = Image.Exif()
+    exif[0x010F] = "PhoneMaker"
+    exif[0x8825] = {1: "N", 2: (41.0, 14.0, 24.0), 3: "E", 4: (121.0, 59.0, 24.0)}
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", exif=exif)
+    assert Image.open(io.BytesIO(buffer.getvalue())).getexif().get_ifd(0x8825)
+    upload = SimpleUploadedFile("IMG_0001.JPG", buffer.getvalue(), content_type="image/jpeg")
+    # when it is attached to a report
+    case, _ = services.case_report(
+        actor=world.users.resident,
+        category=Category.objects.get(code="C0301"),
+        description="垃圾满溢",
+        lon=IN_GRID[0],
+        lat=IN_GRID[1],
+        photos=[upload],
+    )
+    # then what is stored, large and thumbnail, reads back without EXIF or GPS
+    photo = case.photos.get()
+    for stored in (photo.image, photo.thumb):
+        with stored.open("rb") as f:
+            data = f.read()
+        read = Image.open(io.BytesIO(data))
+        assert read.format == "JPEG" and not read.getexif() and not read.getexif().get_ifd(0x8825)
+        assert b"Exif" not in data and b"PhoneMaker" not in data
+    assert (photo.width, photo.height) == (400, 300)

@@ -1,0 +1,628 @@
+"""The pages of the snap-and-report loop: the 张家村 scenario through page POSTs, every page for
+its role (200), out of scope (404), forbidden (403) and out of turn (409), field errors, the
+phone number's masking, constant query counts on the lists, and the role-aware menu."""
+
+import io
+import re
+from types import SimpleNamespace
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
+
+from gridgov.accounts.models import Notification
+from gridgov.cases import services
+from gridgov.cases.models import Case, CaseStatus, Photo, Task, TaskStatus
+from gridgov.catalogue.models import Category
+from gridgov.catalogue.services import routing_rule_set
+from gridgov.geo.services import grid_create, grid_polygon_set
+from gridgov.orgs.models import Role
+from gridgov.orgs.tests.factories import attach_units, make_territory, make_user
+
+WEST, SOUTH, STEP = 121.99, 41.24, 0.01
+#: Inside the grid made for these tests (张家村路边网格) and inside 张家村第二网格.
+IN_GRID = (WEST + 0.5 * STEP, SOUTH + 0.5 * STEP)
+IN_OTHER_GRID = (WEST + 1.5 * STEP, SOUTH + 0.5 * STEP)
+PHONE = "13800138000"
+
+
+def rect(west, south, east, north) -> dict:
+    return {
+        "type": "Polygon",
+        "coordinates": [[[west, south], [east, south], [east, north], [west, north], [west, south]]],
+    }
+
+
+def jpeg(name="photo.jpg", colour=(200, 80, 40)) -> SimpleUploadedFile:
+    buffer = io.BytesIO()
+    Image.new("RGB", (64, 48), colour).save(buffer, "JPEG")
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/jpeg")
+
+
+@pytest.fixture
+def town(db, settings, tmp_path):
+    """张家村 with a grid drawn for these tests (and 张家村第二网格 beside it), the street's
+    command centre, its urban-management office as the routing table's choice for roads, and
+    one user per role, plus a neighbour of each role outside 张家村路边网格's reach."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    t = make_territory()
+    units = attach_units(t)
+    grid = grid_create(
+        actor=None,
+        parent=t.village,
+        name="张家村路边网格",
+        geometry=rect(WEST, SOUTH, WEST + STEP, SOUTH + STEP),
+    )
+    grid_polygon_set(
+        actor=None, unit=t.sibling_grid, geometry=rect(WEST + STEP, SOUTH, WEST + 2 * STEP, SOUTH + STEP)
+    )
+    pavement = Category.objects.get(code="C0201")
+    routing_rule_set(category=pavement.parent, area=t.street, handling_unit=units["office"])
+    centres = units["centres"]
+    users = SimpleNamespace(
+        resident=make_user("r13800138000", phone=PHONE, full_name="王秀兰"),
+        other_resident=make_user("r13900139000", phone="13900139000"),
+        grid_worker=make_user("mengqian", role=Role.GRID_WORKER, target=grid, full_name="孟倩"),
+        other_grid_worker=make_user("gw2", role=Role.GRID_WORKER, target=t.sibling_grid),
+        centre=make_user(
+            "taiping", role=Role.CENTRE_OPERATOR, target=centres[t.street.path], full_name="李强"
+        ),
+        other_centre=make_user("gaosheng", role=Role.CENTRE_OPERATOR, target=centres[t.sibling_street.path]),
+        unit=make_user("chengguan", role=Role.UNIT_HANDLER, target=units["office"], full_name="赵刚"),
+        other_unit=make_user("gscg", role=Role.UNIT_HANDLER, target=units["sibling_office"]),
+    )
+    assert grid.path == GRID_PATH
+    return SimpleNamespace(
+        t=t, grid=grid, pavement=pavement, office=units["office"], bureau=units["bureau"], users=users
+    )
+
+
+def report_form(**extra) -> dict:
+    return {
+        "category": "C0201",
+        "description": "张家村路边彩砖破啦！",
+        "address": "张家村村委会门前",
+        "lon": f"{IN_GRID[0]:.6f}",
+        "lat": f"{IN_GRID[1]:.6f}",
+        "answers.area_m2": "2",
+        "answers.blocks_traffic": "1",
+        **extra,
+    }
+
+
+#: The states ``new_case`` can bring a case to, in the order of the loop.
+STATES = ["reported", "submitted", "accepted", "dispatched", "signed", "handled"]
+
+
+def new_case(town, until="reported", point=IN_GRID) -> Case:
+    """A case of 张家村 reported by the resident and brought through the services to ``until``."""
+    u = town.users
+    case, _created = services.case_report(
+        actor=u.resident,
+        category=town.pavement,
+        description="张家村路边彩砖破啦！",
+        lon=point[0],
+        lat=point[1],
+        answers={"blocks_traffic": True},
+        photos=[jpeg()],
+    )
+    steps = [
+        lambda c: services.case_verify(actor=u.grid_worker, case=c),
+        lambda c: services.case_accept(actor=u.centre, case=c),
+        lambda c: services.case_dispatch(actor=u.centre, case=c, units=[town.office]),
+        lambda c: services.task_sign(actor=u.unit, task=c.tasks.get()),
+        lambda c: services.task_finish(actor=u.unit, task=c.tasks.get(), note="已修复", photos=[jpeg()]),
+    ]
+    for step in steps[: STATES.index(until)]:
+        step(Case.objects.get(pk=case.pk))
+    return Case.objects.get(pk=case.pk)
+
+
+def login(client, user):
+    client.force_login(user)
+    return client
+
+
+def html_of(response) -> str:
+    return response.content.decode()
+
+
+# --- (1) The 张家村 scenario through the pages ---------------------------------------------------
+
+
+def test_zhangjia_scenario_through_the_pages(client, town, django_capture_on_commit_callbacks):
+    u = town.users
+
+    def post(user, url, data):
+        client.force_login(user)
+        with django_capture_on_commit_callbacks(execute=True):
+            return client.post(url, data)
+
+    # given a resident of 张家村 who opens 随手拍
+    login(client, u.resident)
+    page = client.get("/cases/report/")
+    assert page.status_code == 200
+    html = html_of(page)
+    assert 'capture="environment"' in html and 'accept="image/*"' in html and "multiple" in html
+    assert 'data-map="pick"' in html and 'id="categories-data"' in html
+    client_id = re.search(r'name="client_id" value="([0-9a-f-]{36})"', html).group(1)
+
+    # when they report the broken paving tiles with a photo and a pin inside the grid
+    response = post(
+        u.resident, "/cases/report/", {**report_form(client_id=client_id), "photos": [jpeg("before.jpg")]}
+    )
+    # then the case exists, waits for the grid worker, and the resident lands on it
+    case = Case.objects.get()
+    assert response.status_code == 302 and response["Location"] == f"/cases/{case.number}/"
+    assert case.status == CaseStatus.REPORTED and case.grid == town.grid
+    assert case.answers == {"area_m2": 2.0, "blocks_traffic": True}
+    detail = f"/cases/{case.number}/"
+    assert f"上报成功，案件编号 {case.number}" in html_of(client.get(detail))
+    # and a double tap (the same form posted again) gives the same case
+    again = post(
+        u.resident, "/cases/report/", {**report_form(client_id=client_id), "photos": [jpeg("before.jpg")]}
+    )
+    assert again["Location"] == detail and Case.objects.count() == 1
+    assert "已经提交过" in html_of(client.get(detail))
+
+    # when the grid worker finds it in 待核实 and verifies it
+    login(client, u.grid_worker)
+    assert case.number in html_of(client.get("/cases/queue/to_verify/"))
+    assert post(u.grid_worker, f"{detail}verify/", {"note": "已现场核实"}).status_code == 302
+    assert Case.objects.get().status == CaseStatus.SUBMITTED
+
+    # when the centre accepts it and dispatches it to the suggested unit
+    login(client, u.centre)
+    assert case.number in html_of(client.get("/cases/queue/incoming/"))
+    assert post(u.centre, f"{detail}accept/", {"note": ""}).status_code == 302
+    page = html_of(client.get(detail))
+    suggested = re.search(
+        r'<label class="choice-row">(<input[^>]*>)<span>太平街道城市管理办公室</span><em[^>]*>推荐</em>', page
+    )
+    assert suggested and "checked" in suggested.group(1)
+    assert (
+        post(
+            u.centre, f"{detail}dispatch/", {"units": [town.office.pk], "instructions": "尽快修复"}
+        ).status_code
+        == 302
+    )
+    task = Task.objects.get()
+    assert Case.objects.get().status == CaseStatus.DISPATCHED and task.unit == town.office
+
+    # when the unit signs the task and finishes it with an after-photo and a note
+    login(client, u.unit)
+    assert case.number in html_of(client.get("/cases/tasks/"))
+    assert post(u.unit, f"/cases/tasks/{task.pk}/sign/", {}).status_code == 302
+    finished = post(
+        u.unit,
+        f"/cases/tasks/{task.pk}/finish/",
+        {"note": "已更换破损彩砖", "photos": [jpeg("after.jpg", (90, 90, 90))]},
+    )
+    assert finished.status_code == 302
+    assert Task.objects.get().status == TaskStatus.DONE and Case.objects.get().status == CaseStatus.HANDLED
+
+    # when the grid worker re-checks it on site, the centre closes it and the resident rates it
+    login(client, u.grid_worker)
+    assert case.number in html_of(client.get("/cases/queue/to_check/"))
+    assert post(u.grid_worker, f"{detail}check/", {"note": "已修好"}).status_code == 302
+    assert post(u.centre, f"{detail}close/", {"note": ""}).status_code == 302
+    login(client, u.resident)
+    assert "请评价" in html_of(client.get("/accounts/inbox/"))
+    assert post(u.resident, f"{detail}rate/", {"rating": "satisfied", "comment": "很及时"}).status_code == 302
+
+    # then the case is rated 满意, and the resident's page tells the whole story
+    case = Case.objects.get()
+    assert case.status == CaseStatus.RATED and case.rating == "satisfied"
+    login(client, u.resident)
+    page = client.get(detail)
+    html = html_of(page)
+    assert page.status_code == 200
+    for step in ["上报", "核实并转报", "受理", "派遣", "签收", "办结", "核查通过", "结案", "评价", "满意"]:
+        assert step in html, step
+    before = Photo.objects.get(kind="before")
+    after = Photo.objects.get(kind="after")
+    assert f'src="/api/cases/photos/{before.pk}?size=thumb"' in html
+    assert f'src="/api/cases/photos/{after.pk}?size=thumb"' in html
+    assert f'href="/api/cases/photos/{after.pk}"' in html
+    assert "整改前" in html and "整改后" in html
+    # names of the staff are masked for the resident
+    assert "孟*" in html and "孟倩" not in html and "赵刚" not in html
+    # and the photos themselves are served to them
+    assert client.get(f"/api/cases/photos/{after.pk}?size=thumb")["Content-Type"] == "image/jpeg"
+    # and the resident's inbox told them along the way
+    kinds = set(Notification.objects.filter(user=u.resident).values_list("kind", flat=True))
+    assert {"case_update", "please_rate"} <= kinds
+
+
+# --- (2) Role × page ---------------------------------------------------------------------------
+
+LIST_PAGES = [
+    ("resident", "/cases/report/"),
+    ("resident", "/cases/mine/"),
+    ("grid_worker", "/cases/queue/to_verify/"),
+    ("grid_worker", "/cases/queue/to_check/"),
+    ("grid_worker", "/cases/queue/my_patrol/"),
+    ("grid_worker", "/cases/patrol/"),
+    ("centre", "/cases/queue/incoming/"),
+    ("centre", "/cases/queue/to_dispatch/"),
+    ("centre", "/cases/queue/to_close/"),
+    ("centre", "/cases/queue/unlocated/"),
+    ("centre", "/cases/all/"),
+    ("unit", "/cases/tasks/"),
+    ("resident", "/accounts/inbox/"),
+]
+
+
+@pytest.mark.parametrize("who,url", LIST_PAGES)
+def test_each_page_answers_its_role(client, town, who, url):
+    new_case(town, until="dispatched")
+    response = login(client, getattr(town.users, who)).get(url)
+    assert response.status_code == 200
+    assert "<h1" in html_of(response)
+
+
+@pytest.mark.parametrize(
+    "who,url",
+    [
+        ("resident", "/cases/queue/incoming/"),
+        ("resident", "/cases/all/"),
+        ("resident", "/cases/tasks/"),
+        ("resident", "/cases/patrol/"),
+        ("unit", "/cases/queue/to_verify/"),
+        ("grid_worker", "/cases/queue/incoming/"),
+        ("centre", "/cases/tasks/"),
+    ],
+)
+def test_work_lists_of_other_roles_are_forbidden(client, town, who, url):
+    assert login(client, getattr(town.users, who)).get(url).status_code == 403
+
+
+def test_unknown_queue_is_404_and_visitors_go_to_sign_in(client, town):
+    assert client.get("/cases/mine/").status_code == 302
+    assert "/accounts/login/" in client.get("/cases/report/")["Location"]
+    assert login(client, town.users.centre).get("/cases/queue/nonsense/").status_code == 404
+
+
+@pytest.mark.parametrize("who", ["resident", "grid_worker", "centre", "unit"])
+def test_case_page_answers_each_role(client, town, who):
+    case = new_case(town, until="dispatched")
+    response = login(client, getattr(town.users, who)).get(f"/cases/{case.number}/")
+    assert response.status_code == 200 and case.number in html_of(response)
+
+
+@pytest.mark.parametrize("who", ["other_resident", "other_grid_worker", "other_centre", "other_unit"])
+def test_case_outside_the_scope_is_404(client, town, who):
+    # given a dispatched case of 张家村路边网格
+    case = new_case(town, until="dispatched")
+    task = case.tasks.get()
+    login(client, getattr(town.users, who))
+    # then its page, its actions and its task are "not found" to everyone outside its reach
+    assert client.get(f"/cases/{case.number}/").status_code == 404
+    assert client.post(f"/cases/{case.number}/accept/", {}).status_code == 404
+    assert client.post(f"/cases/tasks/{task.pk}/sign/", {}).status_code == 404
+    assert client.get("/cases/20000101999999/").status_code == 404
+
+
+@pytest.mark.parametrize(
+    "who,until,url,data",
+    [
+        ("resident", "submitted", "accept/", {}),  # the reporter cannot accept
+        ("grid_worker", "submitted", "accept/", {}),  # accepting is the centre's
+        ("unit", "handled", "close/", {}),  # the unit cannot close
+        ("centre", "reported", "withdraw/", {"reason": "不需要了"}),  # only the reporter withdraws
+    ],
+)
+def test_forbidden_action_on_a_visible_case_is_403_with_a_message(client, town, who, until, url, data):
+    case = new_case(town, until=until)
+    response = login(client, getattr(town.users, who)).post(f"/cases/{case.number}/{url}", data)
+    assert response.status_code == 403
+    assert "您没有执行此操作的权限。" in html_of(response)
+    assert Case.objects.get(pk=case.pk).status == case.status
+
+
+def test_task_action_of_another_unit_is_403(client, town):
+    # given a case dispatched to the office
+    case = new_case(town, until="dispatched")
+    task = case.tasks.get()
+    # when the centre (who sees the case) tries to sign the office's task
+    response = login(client, town.users.centre).post(f"/cases/tasks/{task.pk}/sign/", {})
+    # then it is refused
+    assert response.status_code == 403 and "您没有执行此操作的权限。" in html_of(response)
+
+
+def test_action_out_of_turn_is_409_naming_the_state(client, town):
+    # given a case the grid worker has not verified yet
+    case = new_case(town, until="reported")
+    # when the centre tries to close it (the centre may close, but not now)
+    response = login(client, town.users.centre).post(f"/cases/{case.number}/close/", {"note": ""})
+    # then the page says why, with a 409
+    assert response.status_code == 409
+    assert "当前状态为“待核实”，不能执行此操作。" in html_of(response)
+
+
+def test_signing_twice_is_409(client, town):
+    case = new_case(town, until="signed")
+    task = case.tasks.get()
+    response = login(client, town.users.unit).post(f"/cases/tasks/{task.pk}/sign/", {})
+    assert response.status_code == 409 and "处置中" in html_of(response)
+
+
+def test_the_case_page_offers_only_the_actions_of_the_role(client, town):
+    case = new_case(town, until="submitted")
+    centre = html_of(login(client, town.users.centre).get(f"/cases/{case.number}/"))
+    assert (
+        f'action="/cases/{case.number}/accept/"' in centre
+        and f'action="/cases/{case.number}/reject/"' in centre
+    )
+    resident = html_of(login(client, town.users.resident).get(f"/cases/{case.number}/"))
+    assert f'action="/cases/{case.number}/accept/"' not in resident
+    assert f'action="/cases/{case.number}/withdraw/"' in resident
+
+
+# --- (3) Field errors ---------------------------------------------------------------------------
+
+
+def test_report_without_category_and_description_shows_the_field_errors(client, town):
+    login(client, town.users.resident)
+    response = client.post("/cases/report/", {"category": "", "description": "  ", "photos": [jpeg()]})
+    html = html_of(response)
+    assert response.status_code == 400
+    assert "请选择问题类别。" in html and "请描述问题。" in html
+    assert Case.objects.count() == 0
+
+
+def test_unanswered_required_question_is_shown_beside_it(client, town):
+    login(client, town.users.resident)
+    response = client.post("/cases/report/", {"category": "C0101", "description": "井盖没了"})
+    html = html_of(response)
+    assert response.status_code == 400
+    # the questions of 井盖缺失/破损 are drawn for the chosen category, with their errors
+    assert 'name="answers.manhole_type"' in html and "必须回答" in html
+
+
+def test_reject_without_a_reason_is_400_and_the_case_stays(client, town):
+    case = new_case(town, until="reported")
+    response = login(client, town.users.grid_worker).post(f"/cases/{case.number}/reject/", {"reason": ""})
+    assert response.status_code == 400 and "请填写" in html_of(response)
+    assert Case.objects.get(pk=case.pk).status == CaseStatus.REPORTED
+
+
+def test_finish_without_photo_is_400(client, town):
+    case = new_case(town, until="signed")
+    task = case.tasks.get()
+    response = login(client, town.users.unit).post(f"/cases/tasks/{task.pk}/finish/", {"note": "已修复"})
+    assert response.status_code == 400
+    assert Task.objects.get(pk=task.pk).status == TaskStatus.SIGNED
+
+
+def test_a_file_that_is_not_a_photo_is_400(client, town):
+    login(client, town.users.resident)
+    bogus = SimpleUploadedFile("x.jpg", b"not a picture", content_type="image/jpeg")
+    response = client.post("/cases/report/", {**report_form(), "photos": [bogus]})
+    assert response.status_code == 400 and "JPEG" in html_of(response)
+    assert Case.objects.count() == 0
+
+
+def test_a_photo_too_large_is_413(client, town, settings):
+    settings.GRIDGOV_PHOTO_MAX_BYTES = 100
+    login(client, town.users.resident)
+    response = client.post("/cases/report/", {**report_form(), "photos": [jpeg()]})
+    assert response.status_code == 413 and Case.objects.count() == 0
+
+
+def test_dispatch_without_a_unit_is_400(client, town):
+    case = new_case(town, until="accepted")
+    response = login(client, town.users.centre).post(f"/cases/{case.number}/dispatch/", {"instructions": ""})
+    assert response.status_code == 400 and "请至少选择一个承办单位" in html_of(response)
+
+
+def test_merge_into_an_unknown_case_is_400(client, town):
+    case = new_case(town, until="submitted")
+    response = login(client, town.users.centre).post(
+        f"/cases/{case.number}/merge/", {"into": "19990101000001"}
+    )
+    assert response.status_code == 400 and Case.objects.get(pk=case.pk).status == CaseStatus.SUBMITTED
+
+
+# --- (5) The reporter's phone -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "who,shown",
+    [("centre", PHONE), ("grid_worker", "138****8000"), ("unit", "138****8000"), ("resident", "138****8000")],
+)
+def test_phone_is_full_for_the_centre_only(client, town, who, shown):
+    case = new_case(town, until="dispatched")
+    html = html_of(login(client, getattr(town.users, who)).get(f"/cases/{case.number}/"))
+    assert shown in html
+    if shown != PHONE:
+        assert PHONE not in html
+
+
+# --- (4) Query counts on the lists ------------------------------------------------------------
+
+
+def _reports(town, n):
+    for i in range(n):
+        services.case_report(
+            actor=town.users.resident,
+            category=town.pavement,
+            description=f"彩砖松动{i}",
+            lon=IN_GRID[0],
+            lat=IN_GRID[1],
+            answers={"blocks_traffic": False},
+        )
+
+
+def _patrol(town, n, until="submitted"):
+    for i in range(n):
+        case, _ = services.case_report(
+            actor=town.users.grid_worker,
+            channel="patrol",
+            category=town.pavement,
+            description=f"巡查发现{i}",
+            lon=IN_GRID[0],
+            lat=IN_GRID[1],
+            answers={"blocks_traffic": True},
+        )
+        if until in ("accepted", "dispatched"):
+            services.case_accept(actor=town.users.centre, case=case)
+        if until == "dispatched":
+            services.case_dispatch(
+                actor=town.users.centre, case=Case.objects.get(pk=case.pk), units=[town.office]
+            )
+
+
+def _accepted(town, n):
+    _patrol(town, n, until="accepted")
+
+
+def _dispatched(town, n):
+    _patrol(town, n, until="dispatched")
+
+
+GRID_PATH = "211122001211003"  # 张家村路边网格: the third grid of 张家村
+
+
+@pytest.mark.parametrize(
+    "who,url,make",
+    [
+        ("resident", "/cases/mine/", _reports),
+        ("grid_worker", "/cases/queue/to_verify/", _reports),
+        ("grid_worker", "/cases/queue/my_patrol/", _dispatched),
+        ("centre", "/cases/queue/incoming/", _patrol),
+        ("centre", "/cases/queue/to_dispatch/", _accepted),
+        ("centre", "/cases/all/", _dispatched),
+        ("centre", f"/cases/all/?status=dispatched&category=C02&grid={GRID_PATH}&unit=&q=巡查", _dispatched),
+        ("centre", "/cases/all/?overdue=on", _dispatched),
+        ("unit", "/cases/tasks/", _dispatched),
+        ("unit", "/cases/tasks/?status=all", _dispatched),
+        ("grid_worker", "/accounts/inbox/", _reports),
+    ],
+)
+def test_list_pages_take_the_same_queries_for_3_and_15_rows(
+    client, town, who, url, make, django_capture_on_commit_callbacks, django_assert_max_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    # given 3 rows (and their notifications)
+    login(client, getattr(town.users, who))
+    with django_capture_on_commit_callbacks(execute=True):
+        make(town, 3)
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(url).status_code == 200
+    # when there are 15
+    with django_capture_on_commit_callbacks(execute=True):
+        make(town, 12)
+    # then the page takes no more queries, and few of them
+    with django_assert_max_num_queries(len(few)):
+        response = client.get(url)
+    assert response.status_code == 200
+    assert len(few) <= 12
+
+
+def test_lists_are_paginated_by_20(client, town):
+    _reports(town, 23)
+    html = html_of(login(client, town.users.resident).get("/cases/mine/"))
+    assert html.count('class="case-cell"') == 20 and "page=2" in html
+    second = html_of(client.get("/cases/mine/?page=2"))
+    assert second.count('class="case-cell"') == 3
+
+
+def test_all_cases_filters(client, town):
+    # given one reported case and one dispatched case, and one in the other grid
+    _reports(town, 1)
+    _dispatched(town, 1)
+    other, _ = services.case_report(
+        actor=town.users.resident,
+        category=Category.objects.get(code="C0301"),
+        description="垃圾桶满了",
+        lon=IN_OTHER_GRID[0],
+        lat=IN_OTHER_GRID[1],
+    )
+    login(client, town.users.centre)
+
+    def numbers(query):
+        return set(re.findall(r'href="/cases/(\d{14})/"', html_of(client.get(f"/cases/all/?{query}"))))
+
+    dispatched = Case.objects.get(status=CaseStatus.DISPATCHED).number
+    reported = Case.objects.get(status=CaseStatus.REPORTED, category__code="C0201").number
+    assert numbers("") == {dispatched, reported, other.number}
+    assert numbers("status=dispatched") == {dispatched}
+    assert numbers("category=C02") == {dispatched, reported}
+    assert numbers("category=C0301") == {other.number}
+    assert numbers(f"grid={town.grid.path}") == {dispatched, reported}
+    assert numbers(f"unit={town.office.pk}") == {dispatched}
+    assert numbers("q=巡查") == {dispatched}
+    assert numbers("overdue=on") == set()
+
+
+# --- SLA countdowns -----------------------------------------------------------------------------
+
+
+def test_deadlines_are_green_yellow_and_red(client, town):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    case = new_case(town, until="submitted")
+    now = timezone.now()
+    login(client, town.users.centre)
+    Case.objects.filter(pk=case.pk).update(due_at=now + timedelta(hours=5), warn_at=now + timedelta(hours=4))
+    assert 'class="sla sla-ok"' in html_of(client.get(f"/cases/{case.number}/"))
+    Case.objects.filter(pk=case.pk).update(warn_at=now - timedelta(minutes=1), version=case.version + 1)
+    assert 'class="sla sla-warn"' in html_of(client.get("/cases/queue/incoming/"))
+    Case.objects.filter(pk=case.pk).update(due_at=now - timedelta(hours=2, minutes=5))
+    html = html_of(client.get(f"/cases/{case.number}/"))
+    assert 'class="sla sla-overdue"' in html and "超期 2小时5分" in html
+    assert html_of(client.get("/cases/all/?overdue=on")).count(f'href="/cases/{case.number}/"') >= 1
+
+
+def test_a_dispatched_case_shows_the_deadline_of_its_open_task(client, town):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    # given a dispatched case whose task is overdue
+    case = new_case(town, until="dispatched")
+    Task.objects.filter(case=case).update(due_at=timezone.now() - timedelta(minutes=30))
+    # then the centre's list shows it red, from the task's clock
+    html = html_of(login(client, town.users.centre).get("/cases/all/"))
+    row = next(r for r in html.split("<tr>") if f'href="/cases/{case.number}/"' in r)
+    assert 'class="sla sla-overdue"' in row and "超期 30分钟" in row
+
+
+# --- The menu ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "who,present,absent",
+    [
+        ("resident", ["随手拍", "我的上报", "消息"], ["待核实", "待受理", "我的任务"]),
+        ("grid_worker", ["待核实", "待核查", "巡查上报", "消息"], ["随手拍", "待受理", "我的任务"]),
+        ("centre", ["待受理", "待派遣", "全部案件", "消息"], ["随手拍", "待核实", "我的任务"]),
+        ("unit", ["我的任务", "消息"], ["随手拍", "待核实", "待受理"]),
+    ],
+)
+def test_menu_is_role_aware(client, town, who, present, absent):
+    html = html_of(login(client, getattr(town.users, who)).get("/"))
+    nav = html.split('class="app-nav"')[1].split("</nav>")[0]
+    for label in present:
+        assert label in nav, label
+    for label in absent:
+        assert label not in nav, label
+
+
+def test_menu_shows_the_unread_count(client, town, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        services.case_report(
+            actor=town.users.resident,
+            category=town.pavement,
+            description="彩砖松动",
+            lon=IN_GRID[0],
+            lat=IN_GRID[1],
+            answers={"blocks_traffic": False},
+        )
+    html = html_of(login(client, town.users.grid_worker).get("/cases/queue/to_verify/"))
+    assert "消息（1）" in html.split('class="app-nav"')[1].split("</nav>")[0]

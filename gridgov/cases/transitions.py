@@ -1,0 +1,92 @@
+"""The declared case and task workflow (ARCHITECTURE §4.4, §5).
+
+Each action names the states it may start from, the state it leads to, who may take it, and
+the SLA stage that starts when it is taken (its deadline is stored on the row). The services
+apply it with a guarded conditional update; one parametrised test covers every
+(state, action) pair.
+
+Who: ``grid_worker`` and ``centre_operator`` act on cases inside their scope; ``unit_handler``
+acts on tasks of their handling unit; ``reporter`` is the resident who reported the case.
+"""
+
+from dataclasses import dataclass
+
+from django.utils.translation import gettext_lazy as _
+
+from gridgov.catalogue.models import Stage
+
+from .models import CaseStatus as C
+from .models import TaskStatus as T
+
+GRID_WORKER = "grid_worker"
+CENTRE = "centre_operator"
+UNIT = "unit_handler"
+REPORTER = "reporter"
+SYSTEM = "system"
+
+
+@dataclass(frozen=True)
+class Transition:
+    action: str
+    label: object
+    sources: tuple[str, ...]
+    target: str
+    actors: tuple[str, ...]
+    stage: str = ""  # the SLA stage that starts (its deadline is stored); "" clears the deadline
+    on_task: bool = False
+
+
+CASE_TRANSITIONS: dict[str, Transition] = {
+    t.action: t
+    for t in [
+        Transition(
+            "verify", _("verify and forward"), (C.REPORTED,), C.SUBMITTED, (GRID_WORKER,), Stage.ACCEPT
+        ),
+        Transition("accept", _("accept"), (C.SUBMITTED,), C.ACCEPTED, (CENTRE,), Stage.DISPATCH),
+        Transition("reject", _("reject"), (C.REPORTED, C.SUBMITTED), C.REJECTED, (GRID_WORKER, CENTRE)),
+        Transition(
+            "merge", _("merge as duplicate"), (C.REPORTED, C.SUBMITTED, C.ACCEPTED), C.MERGED, (CENTRE,)
+        ),
+        Transition("dispatch", _("dispatch"), (C.ACCEPTED,), C.DISPATCHED, (CENTRE,)),
+        # Taken by the platform when the last open task of a dispatched case is finished.
+        Transition("complete", _("all tasks finished"), (C.DISPATCHED,), C.HANDLED, (SYSTEM,), Stage.VERIFY),
+        # Taken by the platform when the last open task is returned and none is finished.
+        Transition(
+            "redispatch", _("back to the centre"), (C.DISPATCHED,), C.ACCEPTED, (SYSTEM,), Stage.DISPATCH
+        ),
+        Transition("check", _("fix verified"), (C.HANDLED,), C.CHECKED, (GRID_WORKER, CENTRE)),
+        Transition("rework", _("sent back for rework"), (C.HANDLED,), C.DISPATCHED, (GRID_WORKER, CENTRE)),
+        Transition("close", _("close"), (C.CHECKED,), C.CLOSED, (CENTRE,)),
+        Transition("rate", _("rate"), (C.CLOSED,), C.RATED, (REPORTER, CENTRE)),
+        Transition(
+            "withdraw", _("withdraw"), (C.REPORTED, C.SUBMITTED, C.ACCEPTED), C.WITHDRAWN, (REPORTER,)
+        ),
+    ]
+}
+
+TASK_TRANSITIONS: dict[str, Transition] = {
+    t.action: t
+    for t in [
+        Transition("sign", _("sign"), (T.PENDING,), T.SIGNED, (UNIT,), Stage.HANDLE, on_task=True),
+        Transition("return", _("return"), (T.PENDING, T.SIGNED), T.RETURNED, (UNIT,), on_task=True),
+        Transition("finish", _("finish"), (T.SIGNED,), T.DONE, (UNIT,), on_task=True),
+        # A failed re-check sends finished tasks back to work.
+        Transition(
+            "reopen", _("reopened for rework"), (T.DONE,), T.SIGNED, (SYSTEM,), Stage.HANDLE, on_task=True
+        ),
+    ]
+}
+
+#: The stage a newly dispatched task starts in.
+TASK_START_STAGE = Stage.SIGN
+#: The stage a new case starts in: reported by a resident → verification by the grid worker
+#: is not timed here (it is the grid's job); a submitted case waits for acceptance.
+CASE_START_STAGE = {C.REPORTED: "", C.SUBMITTED: Stage.ACCEPT}
+
+
+def allowed_case_actions(status: str) -> list[Transition]:
+    return [t for t in CASE_TRANSITIONS.values() if status in t.sources and SYSTEM not in t.actors]
+
+
+def allowed_task_actions(status: str) -> list[Transition]:
+    return [t for t in TASK_TRANSITIONS.values() if status in t.sources and SYSTEM not in t.actors]

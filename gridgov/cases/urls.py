@@ -1,0 +1,18 @@
+from django.urls import path
+
+from . import views
+from .models import Channel
+
+app_name = "cases"
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("report/", views.report, name="report"),
+    path("patrol/", views.report, {"channel": Channel.PATROL}, name="patrol"),
+    path("mine/", views.mine, name="mine"),
+    path("queue/<slug:name>/", views.queue, name="queue"),
+    path("all/", views.all_cases, name="all"),
+    path("tasks/", views.tasks, name="tasks"),
+    path("tasks/<int:pk>/<slug:action>/", views.task_act, name="task_act"),
+    path("<str:number>/", views.detail, name="detail"),
+    path("<str:number>/<slug:action>/", views.act, name="act"),
+]

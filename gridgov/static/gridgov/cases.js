@@ -1,0 +1,214 @@
+/* gridgov case pages — progressive enhancement only; every form works without it.
+   - deadlines (<time class="sla" data-due data-warn>) tick every 30 s: yellow after warn, red when overdue;
+   - the category search box filters the categories (name, code, keywords, major) as you type;
+   - the chosen category's extra questions are drawn from its JSON (values typed are kept);
+   - chosen photos are previewed; the report page asks for the position once; forms post once. */
+(function () {
+  "use strict";
+
+  function readJSON(id, fallback) {
+    var el = document.getElementById(id);
+    if (!el) return fallback;
+    try { return JSON.parse(el.textContent); } catch (e) { return fallback; }
+  }
+  var T = readJSON("cases-i18n", {});
+  function fill(template, values) {
+    return String(template || "").replace(/%\((\w+)\)[ds]/g, function (_, key) {
+      return values[key] != null ? values[key] : "";
+    });
+  }
+
+  // --- Deadlines ------------------------------------------------------------------------------
+  function duration(minutes) {
+    if (minutes >= 1440) return fill(T.dh, { d: Math.floor(minutes / 1440), h: Math.floor((minutes % 1440) / 60) });
+    if (minutes >= 60) return fill(T.hm, { h: Math.floor(minutes / 60), m: minutes % 60 });
+    return fill(T.m, { m: Math.max(minutes, 1) });
+  }
+  var clocks = Array.prototype.slice.call(document.querySelectorAll("time.sla[data-due]"));
+  function tick() {
+    var now = Date.now();
+    clocks.forEach(function (el) {
+      var due = Date.parse(el.getAttribute("data-due"));
+      if (isNaN(due)) return;
+      var warn = Date.parse(el.getAttribute("data-warn") || "");
+      var late = due < now;
+      var minutes = Math.floor(Math.abs(due - now) / 60000);
+      var state = late ? "overdue" : !isNaN(warn) && warn <= now ? "warn" : "ok";
+      el.textContent = fill(late ? T.overdue : T.left, { time: duration(minutes) });
+      el.className = "sla sla-" + state;
+    });
+  }
+  if (clocks.length && T.left) {
+    tick();
+    window.setInterval(tick, 30000);
+  }
+
+  // --- Category search and extra questions ------------------------------------------------------
+  var select = document.getElementById("id_category");
+  var categories = readJSON("categories-data", []);
+  var byCode = {};
+  categories.forEach(function (c) { byCode[c.code] = c; });
+
+  var search = document.querySelector("[data-category-search]");
+  if (select && search && categories.length) {
+    search.hidden = false;
+    var input = search.querySelector("input");
+    var results = search.querySelector(".category-results");
+    var haystack = function (c) { return (c.name + " " + c.code + " " + c.keywords + " " + c.major).toLowerCase(); };
+    var choose = function (code) {
+      select.value = code;
+      select.dispatchEvent(new Event("change", { bubbles: true }));
+      results.hidden = true;
+      results.innerHTML = "";
+      input.value = "";
+    };
+    input.addEventListener("input", function () {
+      var terms = input.value.toLowerCase().split(/\s+/).filter(Boolean);
+      results.innerHTML = "";
+      if (!terms.length) { results.hidden = true; return; }
+      var found = categories.filter(function (c) {
+        var text = haystack(c);
+        return terms.every(function (t) { return text.indexOf(t) >= 0; });
+      }).slice(0, 8);
+      if (!found.length) {
+        var none = document.createElement("li");
+        none.className = "category-none";
+        none.textContent = T.noMatch || "";
+        results.appendChild(none);
+      }
+      found.forEach(function (c) {
+        var li = document.createElement("li");
+        var button = document.createElement("button");
+        button.type = "button";
+        button.setAttribute("role", "option");
+        var name = document.createElement("span");
+        name.textContent = c.name;
+        var major = document.createElement("small");
+        major.textContent = c.major;
+        button.appendChild(name);
+        button.appendChild(major);
+        button.addEventListener("click", function () { choose(c.code); });
+        li.appendChild(button);
+        results.appendChild(li);
+      });
+      results.hidden = false;
+    });
+    input.addEventListener("keydown", function (e) {
+      if (e.key === "Enter") { // Enter picks the first match instead of submitting the report
+        e.preventDefault();
+        var first = results.querySelector("button");
+        if (first) first.click();
+      }
+    });
+  }
+
+  var questionsBox = document.getElementById("questions");
+  function questionCell(q, value) {
+    var cell = document.createElement("div");
+    cell.className = "form-cell question";
+    cell.setAttribute("data-question", q.key);
+    var label = document.createElement("label");
+    label.htmlFor = "q-" + q.key;
+    label.textContent = q.label;
+    if (q.required) {
+      var em = document.createElement("em");
+      em.className = "required";
+      em.textContent = T.required || "*";
+      label.appendChild(document.createTextNode(" "));
+      label.appendChild(em);
+    }
+    var control = document.createElement("div");
+    control.className = "form-control";
+    var field;
+    if (q.type === "choice") {
+      field = document.createElement("select");
+      field.className = "select";
+      var empty = document.createElement("option");
+      empty.value = "";
+      empty.textContent = T.choose || "";
+      field.appendChild(empty);
+      (q.choices || []).forEach(function (choice) {
+        var option = document.createElement("option");
+        option.textContent = choice;
+        option.value = choice;
+        field.appendChild(option);
+      });
+      field.value = value || "";
+    } else {
+      field = document.createElement("input");
+      if (q.type === "yesno") {
+        field.type = "checkbox";
+        field.className = "switch";
+        field.value = "1";
+        field.checked = !!value;
+      } else if (q.type === "number") {
+        field.type = "number";
+        field.step = "any";
+        field.inputMode = "decimal";
+        field.value = value || "";
+      } else {
+        field.type = "text";
+        field.maxLength = 500;
+        field.value = value || "";
+      }
+    }
+    field.name = "answers." + q.key;
+    field.id = "q-" + q.key;
+    control.appendChild(field);
+    cell.appendChild(label);
+    cell.appendChild(control);
+    return cell;
+  }
+  if (select && questionsBox) {
+    select.addEventListener("change", function () {
+      var kept = {};
+      questionsBox.querySelectorAll("[name^='answers.']").forEach(function (el) {
+        kept[el.name.slice(8)] = el.type === "checkbox" ? el.checked : el.value;
+      });
+      questionsBox.innerHTML = "";
+      var category = byCode[select.value];
+      (category ? category.questions : []).forEach(function (q) {
+        questionsBox.appendChild(questionCell(q, kept[q.key]));
+      });
+    });
+  }
+
+  // --- Photo previews -------------------------------------------------------------------------
+  document.querySelectorAll("input[type=file][multiple]").forEach(function (input) {
+    var box = document.querySelector("[data-previews='" + input.id + "']");
+    if (!box || !window.URL || !URL.createObjectURL) return;
+    input.addEventListener("change", function () {
+      box.querySelectorAll("img").forEach(function (img) { URL.revokeObjectURL(img.src); });
+      box.innerHTML = "";
+      Array.prototype.forEach.call(input.files || [], function (file) {
+        if (!/^image\//.test(file.type)) return;
+        var img = document.createElement("img");
+        img.alt = file.name;
+        img.src = URL.createObjectURL(file);
+        box.appendChild(img);
+      });
+      box.setAttribute("data-count", fill(T.photos, { n: (input.files || []).length }));
+    });
+  });
+
+  // --- The report page asks for the position once (when no pin is set yet) ---------------------
+  var auto = document.querySelector("[data-map][data-auto-locate]");
+  var lat = document.getElementById("id_lat");
+  if (auto && lat && !lat.value && navigator.geolocation) {
+    var tries = 0;
+    (function locate() {
+      var button = auto.querySelector(".map-locate button");
+      if (button) { button.click(); return; }
+      if (++tries < 20) window.setTimeout(locate, 150); // the map is set up by map.js
+    })();
+  }
+
+  // --- Post once: a second tap while the first post is on its way does nothing ------------------
+  document.querySelectorAll("form[data-once]").forEach(function (form) {
+    form.addEventListener("submit", function (e) {
+      if (form.getAttribute("data-sent")) { e.preventDefault(); return; }
+      form.setAttribute("data-sent", "1");
+      window.setTimeout(function () { form.removeAttribute("data-sent"); }, 8000);
+    });
+  });
+})();
