@@ -36,7 +36,7 @@ class LevelFilter(admin.SimpleListFilter):
 class SlaPolicyInline(admin.TabularInline):
     model = SlaPolicy
     extra = 0
-    fields = ["urgency", "stage", "limit_minutes", "warn_ratio"]
+    fields = ["urgency", "stage", "limit_minutes", "warn_ratio", "around_the_clock"]
 
 
 class RoutingRuleInline(admin.TabularInline):
@@ -85,8 +85,8 @@ class DefaultFilter(admin.SimpleListFilter):
 
 @admin.register(SlaPolicy)
 class SlaPolicyAdmin(admin.ModelAdmin):
-    list_display = ["scope_display", "urgency", "stage", "limit_minutes", "warn_ratio"]
-    list_editable = ["limit_minutes", "warn_ratio"]
+    list_display = ["scope_display", "urgency", "stage", "limit_minutes", "warn_ratio", "around_the_clock"]
+    list_editable = ["limit_minutes", "warn_ratio", "around_the_clock"]
     list_filter = [DefaultFilter, "urgency", "stage"]
     search_fields = ["category__code", "category__name"]
     autocomplete_fields = ["category"]

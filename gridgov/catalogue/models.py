@@ -197,8 +197,9 @@ class Category(models.Model):
 
 class SlaPolicy(models.Model):
     """How long a stage may take for a category and urgency, in working minutes on the work
-    calendar. A policy without a category is the default for every category; a major's policy
-    covers its subcategories (see ``selectors.sla_policy``)."""
+    calendar, or in plain minutes around the clock for emergencies (a gas leak on a Saturday
+    night cannot wait for Monday). A policy without a category is the default for every
+    category; a major's policy covers its subcategories (see ``selectors.sla_policy``)."""
 
     category = models.ForeignKey(
         Category,
@@ -219,6 +220,11 @@ class SlaPolicy(models.Model):
         default=0.8,
         validators=[MinValueValidator(0.01), MaxValueValidator(0.99)],
         help_text=_("A case turns yellow once this share of the limit has passed, e.g. 0.8."),
+    )
+    around_the_clock = models.BooleanField(
+        _("around the clock"),
+        default=False,
+        help_text=_("Count the limit in plain minutes, nights, weekends and holidays included."),
     )
 
     class Meta:

@@ -7,8 +7,9 @@ default policies (by urgency × stage) that are missing and leaves existing rows
 administrators may have edited, as they are. A later change to this data ships as a new
 migration that calls ``seed_apply`` again.
 
-SLA limits are in working minutes on the work calendar. With the default working hours
-(``GRIDGOV_WORK_HOURS`` 08:30–12:00, 13:30–17:30) a working day has 450 working minutes.
+SLA limits are in working minutes on the work calendar (特急 ones around the clock). With the
+default working hours (``GRIDGOV_WORK_HOURS`` 08:30–12:00, 13:30–17:30) a working day has 450
+working minutes.
 """
 
 # (code, name, keywords) of the majors; the kind follows from the code's first letter.
@@ -208,10 +209,12 @@ DEFAULT_SLA = {
     # 紧急: half an hour to accept and dispatch, an hour to sign, one working day to handle,
     # two hours to re-check.
     "urgent": (30, 30, 60, 450, 120),
-    # 特急: minutes to accept, dispatch and sign, four working hours to make safe, an hour to
-    # re-check.
+    # 特急: minutes to accept, dispatch and sign, four hours to make safe, an hour to
+    # re-check — around the clock (see AROUND_THE_CLOCK).
     "critical": (10, 10, 20, 240, 60),
 }
+#: Urgencies whose default limits run around the clock rather than in working minutes.
+AROUND_THE_CLOCK = {"critical"}
 DEFAULT_WARN_RATIO = 0.8
 
 
@@ -246,6 +249,8 @@ def seed_apply(apps) -> dict[str, int]:
             )
             created["categories"] += 1
     defaults = set(SlaPolicy.objects.filter(category__isnull=True).values_list("urgency", "stage"))
+    # Migrations before 0003 know no around-the-clock flag.
+    has_clock = any(f.name == "around_the_clock" for f in SlaPolicy._meta.get_fields())
     for urgency, limits in DEFAULT_SLA.items():
         for stage, limit in zip(STAGES, limits, strict=True):
             if (urgency, stage) not in defaults:
@@ -255,6 +260,7 @@ def seed_apply(apps) -> dict[str, int]:
                     stage=stage,
                     limit_minutes=limit,
                     warn_ratio=DEFAULT_WARN_RATIO,
+                    **({"around_the_clock": urgency in AROUND_THE_CLOCK} if has_clock else {}),
                 )
                 created["sla_policies"] += 1
     return created

@@ -84,9 +84,11 @@ def sla_policy_set(
     stage: Stage | str,
     limit_minutes: int,
     warn_ratio: float = 0.8,
+    around_the_clock: bool = False,
 ) -> SlaPolicy:
-    """Set the limit (working minutes) and warning share for ``category`` (``None``: the
-    default of every category) at ``urgency`` and ``stage``; creates or updates the policy."""
+    """Set the limit (working minutes, or plain minutes ``around_the_clock``) and warning share
+    for ``category`` (``None``: the default of every category) at ``urgency`` and ``stage``;
+    creates or updates the policy."""
     errors: dict[str, list[str]] = {}
     if urgency not in Urgency.values:
         errors["urgency"] = [_("Unknown urgency.")]
@@ -102,6 +104,10 @@ def sla_policy_set(
         category=category,
         urgency=urgency,
         stage=stage,
-        defaults={"limit_minutes": limit_minutes, "warn_ratio": float(warn_ratio)},
+        defaults={
+            "limit_minutes": limit_minutes,
+            "warn_ratio": float(warn_ratio),
+            "around_the_clock": bool(around_the_clock),
+        },
     )
     return policy

@@ -321,3 +321,28 @@ def test_demo_time_stamps_are_kept_in_shanghai_time(world):
     )
     assert case.number == "20221228000001"
     assert Notification.objects.filter(user=world.users.grid_worker).count() == 0  # enqueued on commit
+
+
+@pytest.mark.django_db
+def test_only_the_centre_enters_hotline_cases_and_channels_are_checked(client, world):
+    body = {"category": "C0301", "description": "垃圾满溢", "lon": IN_GRID[0], "lat": IN_GRID[1]}
+    # a resident cannot skip verification by claiming the hotline
+    client.force_login(world.users.resident)
+    assert (
+        client.post(
+            "/api/cases/", {**body, "channel": "hotline"}, content_type="application/json"
+        ).status_code
+        == 403
+    )
+    bogus = client.post("/api/cases/", {**body, "channel": "bogus"}, content_type="application/json")
+    assert bogus.status_code == 400 and bogus.json()["fields"]["channel"] == ["请选择有效的上报渠道。"]
+    # the centre enters a hotline call with the caller's number: it starts at the centre
+    client.force_login(world.users.centre)
+    response = client.post(
+        "/api/cases/",
+        {**body, "channel": "hotline", "contact_phone": "13912345678"},
+        content_type="application/json",
+    )
+    assert response.status_code == 201
+    assert (response.json()["status"], response.json()["phone"]) == ("submitted", "13912345678")
+    assert not Case.objects.filter(channel="bogus").exists()

@@ -313,3 +313,21 @@ def test_a_stored_photo_has_no_exif_or_gps(world):
         assert read.format == "JPEG" and not read.getexif() and not read.getexif().get_ifd(0x8825)
         assert b"Exif" not in data and b"PhoneMaker" not in data
     assert (photo.width, photo.height) == (400, 300)
+
+
+@pytest.mark.django_db
+def test_critical_cases_run_around_the_clock(world):
+    # given a 特急 gas leak reported by patrol on a Saturday night
+    case, _ = services.case_report(
+        actor=world.users.grid_worker,
+        channel="patrol",
+        category=Category.objects.get(code="E0401"),
+        description="燃气泄漏，有刺鼻气味",
+        lon=IN_GRID[0],
+        lat=IN_GRID[1],
+        answers={"location": "楼道/立管", "smell": True},
+        at=at("2026-11-28 22:00"),
+    )
+    # then it is 特急 by default and must be accepted within ten minutes, not on Monday morning
+    assert case.urgency == "critical"
+    assert case.due_at == at("2026-11-28 22:10")
