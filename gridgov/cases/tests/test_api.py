@@ -346,3 +346,17 @@ def test_only_the_centre_enters_hotline_cases_and_channels_are_checked(client, w
     assert response.status_code == 201
     assert (response.json()["status"], response.json()["phone"]) == ("submitted", "13912345678")
     assert not Case.objects.filter(channel="bogus").exists()
+
+
+@pytest.mark.django_db
+def test_every_case_and_task_action_is_in_the_openapi_document(client):
+    from gridgov.cases.transitions import CASE_TRANSITIONS, SYSTEM, TASK_TRANSITIONS
+
+    paths = client.get("/api/openapi.json").json()["paths"]
+    for action, t in CASE_TRANSITIONS.items():
+        if SYSTEM not in t.actors and action != "rework":  # rework is check with passed=false
+            assert f"/api/cases/{{number}}/{action}" in paths, action
+    for action, t in TASK_TRANSITIONS.items():
+        if SYSTEM not in t.actors:
+            assert f"/api/tasks/{{task_id}}/{action}" in paths, action
+    assert {"/api/cases/", "/api/cases/{number}", "/api/tasks/", "/api/accounts/notifications"} <= set(paths)
