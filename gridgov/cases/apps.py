@@ -37,7 +37,8 @@ class CasesConfig(AppConfig):
             entries += [
                 MenuEntry(_("To accept"), reverse("cases:queue", args=["incoming"]), order=30),
                 MenuEntry(_("To dispatch"), reverse("cases:queue", args=["to_dispatch"]), order=31),
-                MenuEntry(_("All cases"), reverse("cases:all"), order=32),
+                MenuEntry(_("To close"), reverse("cases:queue", args=["to_close"]), order=32),
+                MenuEntry(_("All cases"), reverse("cases:all"), order=33),
             ]
         if v.unit_ids:
             entries.append(MenuEntry(_("My tasks"), reverse("cases:tasks"), order=40))

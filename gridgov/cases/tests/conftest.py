@@ -37,7 +37,7 @@ def jpeg(name: str = "photo.jpg", size=(64, 48), colour=(200, 80, 40)) -> Simple
 
 
 @pytest.fixture
-def world(db, settings, tmp_path):
+def world(reference_data, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     t = make_territory()
     units = attach_units(t)

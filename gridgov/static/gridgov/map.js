@@ -149,7 +149,6 @@
         if (output) {
           output.textContent = grid ? [grid.street, grid.community].filter(Boolean).map(function (p) { return p.name; }).concat(grid.name).join(" / ") : t.outside;
           output.setAttribute("data-grid-path", grid ? grid.path : "");
-          output.title = grid ? grid.path : "";
         }
         setInput(pathInput, grid ? grid.path : "");
       }).catch(function () {
