@@ -17,7 +17,8 @@ class User(AbstractUser):
         verbose_name_plural = _("users")
 
     def __str__(self) -> str:
-        return self.full_name or self.username
+        # Not the username: a resident's username contains their phone number.
+        return self.display_name
 
     @property
     def masked_phone(self) -> str:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from django.db.models import Exists, OuterRef, Q
 
 from gridgov.core.errors import NotFound, PermissionDenied
+from gridgov.core.masking import mask_name
 from gridgov.core.scoping import collapse, covers, within_any
 from gridgov.orgs.models import Role
 from gridgov.orgs.selectors import membership_rows
@@ -80,6 +81,14 @@ def can_see_case(user, case: Case) -> bool:
         or covers(v.view_paths, case.path)
         or (bool(v.unit_ids) and case.tasks.filter(unit_id__in=v.unit_ids).exists())
     )
+
+
+def person_name(person, *, staff: bool) -> str:
+    """How a person on a case (reporter, actor of a step) is named to a reader: in full to
+    staff, masked (王**) to residents; never by a username that holds a phone number."""
+    if person is None:
+        return ""
+    return person.display_name if staff else mask_name(person.display_name)
 
 
 def sees_full_phone(user, case: Case) -> bool:

@@ -19,11 +19,10 @@ from ninja.pagination import PageNumberPagination, paginate
 
 from gridgov.catalogue.models import Category
 from gridgov.core.errors import NotFound, ValidationFailed
-from gridgov.core.masking import mask_name
 from gridgov.orgs.models import HandlingUnit
 
 from . import access, selectors, services
-from .models import OPEN_TASK_STATUSES, Case, CaseEvent, Photo, Task
+from .models import OPEN_TASK_STATUSES, Case, Photo, Task
 
 router = Router(tags=["cases"])
 
@@ -224,14 +223,7 @@ def _photo(photo: Photo) -> PhotoOut:
     )
 
 
-def _actor_name(event: CaseEvent, staff: bool) -> str:
-    if event.actor is None:
-        return ""
-    name = str(event.actor)
-    return name if staff else mask_name(name)
-
-
-def case_out(user, case: Case) -> CaseOut:
+def case_out(user, case: Case, actions: list[str] | None = None) -> CaseOut:
     """The whole case as ``user`` may see it (internal notes and full phone only for staff)."""
     v = access.viewer(user)
     staff = v.is_staff_viewer
@@ -242,7 +234,9 @@ def case_out(user, case: Case) -> CaseOut:
         photos_by_event.setdefault(p.event_id, []).append(p.pk)
     for t in case.task_list:
         t.case = case
-    suggestion = selectors.suggested_unit(case) if "dispatch" in services.actions_for(user, case) else None
+    if actions is None:
+        actions = services.actions_for(user, case)
+    suggestion = selectors.suggested_unit(case) if "dispatch" in actions else None
     now = timezone.now()
     row = _row(case, now)
     row["overdue"] = row["overdue"] or any(
@@ -252,7 +246,7 @@ def case_out(user, case: Case) -> CaseOut:
         **row,
         answers=case.answers,
         community=_place(case.community),
-        reporter=(str(case.reporter) if staff else mask_name(str(case.reporter))) if case.reporter else "",
+        reporter=access.person_name(case.reporter, staff=staff),
         phone=case.phone if access.sees_full_phone(user, case) else case.masked_phone,
         merged_into=case.merged_into.number if case.merged_into_id else None,
         rating=case.rating,
@@ -266,7 +260,7 @@ def case_out(user, case: Case) -> CaseOut:
                 action=e.action,
                 action_display=selectors.action_label(e.action),
                 at=e.at,
-                actor=_actor_name(e, staff),
+                actor=access.person_name(e.actor, staff=staff),
                 from_status=e.from_status,
                 to_status=e.to_status,
                 note=e.note,
@@ -275,7 +269,7 @@ def case_out(user, case: Case) -> CaseOut:
             )
             for e in case.timeline
         ],
-        actions=services.actions_for(user, case),
+        actions=actions,
         suggested_unit=Named(id=suggestion.pk, name=suggestion.name) if suggestion else None,
     )
 
@@ -383,7 +377,7 @@ def case_get(request, number: str):
     key = f"case-detail:{case.pk}:{case.version}:{hashlib.sha1(audience.encode()).hexdigest()}"
     body = cache.get(key)
     if body is None:
-        body = case_out(user, case).model_dump_json().encode()
+        body = case_out(user, case, actions).model_dump_json().encode()
         cache.set(key, body, DETAIL_TTL_SECONDS)
     return _json(body)
 

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from gridgov.catalogue.selectors import routing_suggest
 from gridgov.core.scoping import within, within_any
-from gridgov.orgs.models import HandlingUnit, OrgUnit
+from gridgov.orgs.models import HandlingUnit, Membership, OrgUnit, Role, path_prefixes
 
 from . import access
 from .models import OPEN_STATUSES, OPEN_TASK_STATUSES, Case, CaseEvent, CaseStatus, Photo, Task
@@ -33,17 +33,21 @@ class CaseFilters:
     q: str = ""
 
 
-#: Named queues: the work lists of each role.
-QUEUES = {
-    "to_verify": "grid worker: residents' reports in my grid to verify",
-    "to_check": "grid worker: handled cases in my grid to re-check",
-    "my_patrol": "grid worker: my own patrol reports",
-    "incoming": "centre: cases to accept",
-    "to_dispatch": "centre: accepted cases to dispatch",
-    "to_close": "centre: re-checked cases to close",
-    "unlocated": "centre: cases outside every grid",
-    "mine": "resident: my reports",
+#: Named queues, the work lists of each role: what narrows the visible cases to each.
+_QUEUE_FILTERS = {
+    # grid workers: residents' reports to verify, handled cases to re-check, own patrols
+    "to_verify": lambda v: within_any(v.grid_paths) & Q(status=CaseStatus.REPORTED),
+    "to_check": lambda v: within_any(v.grid_paths) & Q(status=CaseStatus.HANDLED),
+    "my_patrol": lambda v: Q(reporter_id=v.user_id, channel="patrol"),
+    # command centres: to accept, to dispatch, to close, outside every grid
+    "incoming": lambda v: within_any(v.centre_paths) & Q(status=CaseStatus.SUBMITTED),
+    "to_dispatch": lambda v: within_any(v.centre_paths) & Q(status=CaseStatus.ACCEPTED),
+    "to_close": lambda v: within_any(v.centre_paths) & Q(status=CaseStatus.CHECKED),
+    "unlocated": lambda v: within_any(v.centre_paths) & Q(grid__isnull=True, status__in=OPEN_STATUSES),
+    # residents: their own reports
+    "mine": lambda v: Q(reporter_id=v.user_id),
 }
+QUEUES = tuple(_QUEUE_FILTERS)
 
 
 def cases_visible(user) -> QuerySet[Case]:
@@ -54,23 +58,8 @@ def cases_list(user, *, filters: CaseFilters | None = None, queue: str = "", now
     """The cases ``user`` may see, optionally narrowed to one of their ``QUEUES`` and filters,
     newest first, with what a list row shows already joined."""
     qs = cases_visible(user)
-    v = access.viewer(user)
-    if queue == "to_verify":
-        qs = qs.filter(within_any(v.grid_paths), status=CaseStatus.REPORTED)
-    elif queue == "to_check":
-        qs = qs.filter(within_any(v.grid_paths), status=CaseStatus.HANDLED)
-    elif queue == "my_patrol":
-        qs = qs.filter(reporter_id=v.user_id, channel="patrol")
-    elif queue == "incoming":
-        qs = qs.filter(within_any(v.centre_paths), status=CaseStatus.SUBMITTED)
-    elif queue == "to_dispatch":
-        qs = qs.filter(within_any(v.centre_paths), status=CaseStatus.ACCEPTED)
-    elif queue == "to_close":
-        qs = qs.filter(within_any(v.centre_paths), status=CaseStatus.CHECKED)
-    elif queue == "unlocated":
-        qs = qs.filter(within_any(v.centre_paths), grid__isnull=True, status__in=OPEN_STATUSES)
-    elif queue == "mine":
-        qs = qs.filter(reporter_id=v.user_id)
+    if queue:
+        qs = qs.filter(_QUEUE_FILTERS[queue](access.viewer(user)))
     f = filters or CaseFilters()
     if f.status:
         qs = qs.filter(status=f.status)
@@ -146,10 +135,9 @@ def case_detail(case: Case, *, internal: bool) -> Case:
 def dispatch_units(case: Case) -> QuerySet[HandlingUnit]:
     """Handling units the centre may send a case to: those of the centre's territory and of
     the units above the case (county bureaus, city departments, utilities)."""
-    prefixes = [case.path[:n] for n in (2, 4, 6, 9, 12) if n <= len(case.path)]
     return (
         HandlingUnit.objects.filter(is_active=True)
-        .filter(within(case.centre.path) | Q(path__in=prefixes))
+        .filter(within(case.centre.path) | Q(path__in=path_prefixes(case.path)))
         .order_by("path", "name")
     )
 
@@ -170,3 +158,11 @@ def action_label(action: str) -> str:
         return str(_("reported"))
     transition = CASE_TRANSITIONS.get(action) or TASK_TRANSITIONS.get(action)
     return str(transition.label) if transition else action
+
+
+def grid_workers_of(path: str) -> QuerySet:
+    """Ids of the grid workers whose grid contains ``path`` (a level-2 grid's worker covers its
+    level-3 grids)."""
+    return Membership.objects.filter(
+        role=Role.GRID_WORKER, org_unit__path__in=path_prefixes(path)
+    ).values_list("user_id", flat=True)

@@ -30,12 +30,11 @@ from gridgov.orgs.models import (
     CommandCentre,
     HandlingUnit,
     Level,
-    Membership,
     OrgUnit,
-    Role,
+    path_prefixes,
 )
 
-from . import access
+from . import access, selectors
 from .models import (
     OPEN_STATUSES,
     OPEN_TASK_STATUSES,
@@ -77,10 +76,6 @@ class Placement:
         return self.grid is not None
 
 
-#: Index of the first grid level among a grid path's prefixes (province, city, county,
-#: street, community come first): grid workers of the grid or of the level-2 grid above it.
-LEVEL_PATH_ORDER_GRID = 5
-
 #: Placements of grids are cached this long: the units above a grid change rarely, and a
 #: short life keeps renamed or re-attached centres current.
 PLACEMENT_TTL_SECONDS = 60
@@ -115,7 +110,7 @@ def case_place(*, lon: float | None, lat: float | None) -> Placement:
 
 
 def _grid_placement(path: str) -> Placement | None:
-    prefixes = [path[:n] for n in sorted(LEVEL_PATH_LENGTH.values()) if n <= len(path)]
+    prefixes = path_prefixes(path)
     units = {u.path: u for u in OrgUnit.objects.filter(path__in=prefixes)}
     centre = (
         CommandCentre.objects.filter(path__in=prefixes).select_related("org_unit").order_by("-path").first()
@@ -128,9 +123,7 @@ def _grid_placement(path: str) -> Placement | None:
         grid=units.get(path),
         community=units.get(path[: LEVEL_PATH_LENGTH[Level.COMMUNITY]]),
         street=units.get(path[: LEVEL_PATH_LENGTH[Level.STREET]]),
-        has_grid_worker=Membership.objects.filter(
-            role=Role.GRID_WORKER, org_unit__path__in=prefixes[LEVEL_PATH_ORDER_GRID:]
-        ).exists(),
+        has_grid_worker=selectors.grid_workers_of(path).exists(),
     )
 
 
@@ -568,7 +561,7 @@ def case_dispatch(
         actor=actor,
         at=now,
         note=instructions,
-        data={"units": [u.name for u in units]},
+        data={"units": [u.name for u in units], "unit_ids": [u.pk for u in units]},
     )
     deadline = stage_deadline(category=case.category, urgency=case.urgency, stage=TASK_START_STAGE, start=now)
     try:

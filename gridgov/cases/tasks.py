@@ -6,28 +6,19 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django_tasks import task
 
 from gridgov.accounts.models import NotificationKind as K
 from gridgov.accounts.services import notifications_send
-from gridgov.orgs.models import LEVEL_PATH_LENGTH, Membership, Role
+from gridgov.orgs.models import Membership, Role
 
+from . import selectors
 from .models import OPEN_STATUSES, OPEN_TASK_STATUSES, Case, CaseEvent, Task
 
 
-def _prefixes(path: str) -> list[str]:
-    return [path[:n] for n in sorted(LEVEL_PATH_LENGTH.values()) if n <= len(path)]
-
-
 def grid_workers_of(case: Case) -> list[int]:
-    """Grid workers whose grid contains the case (a level-2 grid worker covers its level-3 grids)."""
-    if case.grid_id is None:
-        return []
-    return list(
-        Membership.objects.filter(role=Role.GRID_WORKER, org_unit__path__in=_prefixes(case.path)).values_list(
-            "user_id", flat=True
-        )
-    )
+    return [] if case.grid_id is None else list(selectors.grid_workers_of(case.path))
 
 
 def centre_operators_of(case: Case) -> list[int]:
@@ -83,8 +74,11 @@ def case_event_notify(event_id: int) -> int:
             _("Case %(number)s waits for the centre: %(category)s") % title_args,
         )
     elif action == "dispatch":
-        units = case.tasks.filter(created_at=event.at).values_list("unit_id", flat=True)
-        send(unit_handlers_of(units), K.NEW_TASK, _("New task %(number)s: %(category)s") % title_args)
+        send(
+            unit_handlers_of(event.data.get("unit_ids", [])),
+            K.NEW_TASK,
+            _("New task %(number)s: %(category)s") % title_args,
+        )
     elif action == "return":
         send(
             centre_operators_of(case),
@@ -150,45 +144,56 @@ def _stamp(row) -> int:
     return int(row.stage_started_at.timestamp()) if row.stage_started_at else 0
 
 
-def _sweep_case_recipients(case: Case) -> list[int]:
-    return grid_workers_of(case) if case.stage == "verify" else centre_operators_of(case)
+#: What the sweep says, by (row kind, announcement).
+_SWEEP_TITLES = {
+    ("case", K.DUE_SOON): _lazy("Case %(number)s is due soon"),
+    ("case", K.OVERDUE): _lazy("Case %(number)s is overdue"),
+    ("task", K.DUE_SOON): _lazy("Task %(number)s (%(unit)s) is due soon"),
+    ("task", K.OVERDUE): _lazy("Task %(number)s (%(unit)s) is overdue"),
+}
 
 
 @task()
 def sla_sweep() -> dict:
     """Announce deadlines: "due soon" once the warning time passes, "overdue" once the due
-    time passes. Each row is picked by an index query and flagged, so it is announced once."""
+    time passes. Rows are picked by index queries and flagged in one update per kind, so each
+    is announced once; who to tell is looked up once per centre, grid or unit."""
     now = timezone.now()
-    counts = {"due_soon": 0, "overdue": 0}
+    counts = {K.DUE_SOON: 0, K.OVERDUE: 0}
+    recipients: dict[tuple, list[int]] = {}
+
+    def who(key, lookup):
+        if key not in recipients:
+            recipients[key] = lookup()
+        return recipients[key]
+
     for flag, kind, column in (("warned", K.DUE_SOON, "warn_at"), ("overdue_notified", K.OVERDUE, "due_at")):
-        label = "due_soon" if kind == K.DUE_SOON else "overdue"
         due = Q(**{f"{column}__lte": now, flag: False})
-        for case in Case.objects.filter(due, status__in=OPEN_STATUSES).select_related("category")[:500]:
-            title = (
-                _("Case %(number)s is due soon") if kind == K.DUE_SOON else _("Case %(number)s is overdue")
-            ) % {"number": case.number}
+        cases = list(Case.objects.filter(due, status__in=OPEN_STATUSES).order_by()[:500])
+        for case in cases:
+            if case.stage == "verify":
+                users = who(("grid", case.path), lambda c=case: grid_workers_of(c))
+            else:
+                users = who(("centre", case.centre_id), lambda c=case: centre_operators_of(c))
             notifications_send(
-                user_ids=_sweep_case_recipients(case),
+                user_ids=users,
                 kind=kind,
-                title=title,
+                title=_SWEEP_TITLES["case", kind] % {"number": case.number},
                 url=_case_url(case),
-                source=f"sla:case:{case.pk}:{case.stage}:{_stamp(case)}:{label}",
+                source=f"sla:case:{case.pk}:{case.stage}:{_stamp(case)}:{kind}",
             )
-            Case.objects.filter(pk=case.pk).update(**{flag: True})
-            counts[label] += 1
-        for t in Task.objects.filter(due, status__in=OPEN_TASK_STATUSES).select_related("case", "unit")[:500]:
-            title = (
-                _("Task %(number)s (%(unit)s) is due soon")
-                if kind == K.DUE_SOON
-                else _("Task %(number)s (%(unit)s) is overdue")
-            ) % {"number": t.case.number, "unit": t.unit.name}
+        tasks = list(
+            Task.objects.filter(due, status__in=OPEN_TASK_STATUSES).select_related("case", "unit")[:500]
+        )
+        for t in tasks:
             notifications_send(
-                user_ids=unit_handlers_of([t.unit_id]),
+                user_ids=who(("unit", t.unit_id), lambda t=t: unit_handlers_of([t.unit_id])),
                 kind=kind,
-                title=title,
+                title=_SWEEP_TITLES["task", kind] % {"number": t.case.number, "unit": t.unit.name},
                 url=_case_url(t.case),
-                source=f"sla:task:{t.pk}:{t.stage}:{_stamp(t)}:{label}",
+                source=f"sla:task:{t.pk}:{t.stage}:{_stamp(t)}:{kind}",
             )
-            Task.objects.filter(pk=t.pk).update(**{flag: True})
-            counts[label] += 1
-    return counts
+        Case.objects.filter(pk__in=[c.pk for c in cases]).update(**{flag: True})
+        Task.objects.filter(pk__in=[t.pk for t in tasks]).update(**{flag: True})
+        counts[kind] += len(cases) + len(tasks)
+    return {"due_soon": counts[K.DUE_SOON], "overdue": counts[K.OVERDUE]}

@@ -26,7 +26,6 @@ from django.views.decorators.http import require_http_methods, require_POST
 from gridgov.catalogue.models import Category
 from gridgov.catalogue.selectors import categories_reportable
 from gridgov.core.errors import DomainError, PermissionDenied, ValidationFailed
-from gridgov.core.masking import mask_name
 from gridgov.core.scoping import within_any
 from gridgov.orgs.models import HandlingUnit
 
@@ -599,9 +598,7 @@ def _action_box(action, spec, form, *, url, title):
 def _timeline(case, staff: bool, photos_by_event: dict) -> list[dict]:
     rows = []
     for e in case.timeline:
-        actor = ""
-        if e.actor is not None:
-            actor = str(e.actor) if staff else mask_name(str(e.actor))
+        actor = access.person_name(e.actor, staff=staff)
         extra = ""
         if e.action == "dispatch" and e.data.get("units"):
             extra = _("to %(units)s") % {"units": "、".join(e.data["units"])}
@@ -684,9 +681,7 @@ def _render_detail(request, case: Case, *, bound=None, status: int = 200, error:
     after = [p for p in case.photo_list if p.kind == PhotoKind.AFTER]
     checks = [p for p in case.photo_list if p.kind == PhotoKind.VERIFICATION]
 
-    reporter = ""
-    if case.reporter_id:
-        reporter = str(case.reporter) if staff else mask_name(str(case.reporter))
+    reporter = access.person_name(case.reporter, staff=staff)
     full_phone = access.sees_full_phone(user, case)
     merged_into = (
         Case.objects.filter(pk=case.merged_into_id).values_list("number", flat=True).first()

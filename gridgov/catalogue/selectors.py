@@ -3,7 +3,7 @@
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 
 from gridgov.core.errors import NotFound
-from gridgov.orgs.models import LEVEL_PATH_LENGTH, HandlingUnit
+from gridgov.orgs.models import HandlingUnit, path_prefixes
 
 from .models import Category, RoutingRule, SlaPolicy
 
@@ -35,11 +35,6 @@ def category_get(*, code: str) -> Category:
     return category
 
 
-def _prefixes(path: str) -> list[str]:
-    """The paths of the units enclosing ``path`` and ``path`` itself (level by level)."""
-    return [path[:n] for n in sorted(LEVEL_PATH_LENGTH.values()) if n <= len(path)]
-
-
 def _category_ids(category: Category) -> list[int]:
     return [category.pk] if category.parent_id is None else [category.pk, category.parent_id]
 
@@ -54,7 +49,7 @@ def routing_suggest(*, category: Category, path: str) -> HandlingUnit | None:
     rule = (
         RoutingRule.objects.filter(
             category_id__in=_category_ids(category),
-            area_path__in=_prefixes(path),
+            area_path__in=path_prefixes(path),
             handling_unit__is_active=True,
         )
         .select_related("handling_unit")

@@ -32,6 +32,16 @@ PATH_LENGTH_LEVEL = {length: level for level, length in LEVEL_PATH_LENGTH.items(
 GRID_LEVELS = (Level.GRID2, Level.GRID3)
 
 
+def path_prefixes(path: str, *, inclusive: bool = True) -> list[str]:
+    """The paths of the units enclosing ``path``, province first, and ``path`` itself unless
+    ``inclusive`` is false (one ``path__in`` filter finds the whole chain)."""
+    return [
+        path[:n]
+        for n in sorted(LEVEL_PATH_LENGTH.values())
+        if n < len(path) or (inclusive and n == len(path))
+    ]
+
+
 def parent_path(path: str) -> str | None:
     """The path of the enclosing unit: the longest level prefix shorter than ``path``."""
     shorter = [n for n in LEVEL_PATH_LENGTH.values() if n < len(path)]

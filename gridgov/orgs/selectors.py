@@ -7,13 +7,13 @@ from django.db.models import Q, QuerySet
 from gridgov.core.scoping import collapse, within, within_any
 
 from .models import (
-    LEVEL_PATH_LENGTH,
     CommandCentre,
     HandlingUnit,
     Membership,
     OrgUnit,
     PartyOrganisation,
     Role,
+    path_prefixes,
 )
 
 _SCOPE_CACHE = "_gridgov_scope"
@@ -102,8 +102,7 @@ def org_units_roots(user) -> QuerySet[OrgUnit]:
 
 def org_units_above(path: str) -> QuerySet[OrgUnit]:
     """The chain from the province down to the parent of ``path``, by path prefixes (one query)."""
-    prefixes = [path[:n] for n in sorted(LEVEL_PATH_LENGTH.values()) if n < len(path)]
-    return OrgUnit.objects.filter(path__in=prefixes).order_by("path")
+    return OrgUnit.objects.filter(path__in=path_prefixes(path, inclusive=False)).order_by("path")
 
 
 def org_unit_ancestors(unit: OrgUnit) -> QuerySet[OrgUnit]:

@@ -360,3 +360,36 @@ def test_every_case_and_task_action_is_in_the_openapi_document(client):
         if SYSTEM not in t.actors:
             assert f"/api/tasks/{{task_id}}/{action}" in paths, action
     assert {"/api/cases/", "/api/cases/{number}", "/api/tasks/", "/api/accounts/notifications"} <= set(paths)
+
+
+@pytest.mark.django_db
+def test_dispatch_units_query_count_is_constant(client, world):
+    from gridgov.orgs.models import UnitKind
+    from gridgov.orgs.services import handling_unit_ensure
+
+    # given an accepted case of 太平街道
+    client.force_login(world.users.grid_worker)
+    number = client.post(
+        "/api/cases/",
+        {
+            "category": "C0301",
+            "description": "垃圾满溢",
+            "lon": IN_GRID[0],
+            "lat": IN_GRID[1],
+            "channel": "patrol",
+        },
+        content_type="application/json",
+    ).json()["number"]
+    client.force_login(world.users.centre)
+    client.post(f"/api/cases/{number}/accept", {}, content_type="application/json")
+    with CaptureQueriesContext(connection) as few:
+        first = client.get(f"/api/cases/{number}/dispatch-units").json()
+    # when the street gets six more offices, then the list grows and the queries do not
+    for i in range(6):
+        handling_unit_ensure(
+            org_unit=world.t.street, name=f"太平街道第{i}办公室", kind=UnitKind.STREET_OFFICE
+        )
+    with CaptureQueriesContext(connection) as many:
+        second = client.get(f"/api/cases/{number}/dispatch-units").json()
+    assert len(second) == len(first) + 6
+    assert len(many) == len(few)
