@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "gridgov.geo",
     "gridgov.catalogue",
     "gridgov.cases",
+    "gridgov.open311",
 ]
 
 MIDDLEWARE = [
@@ -226,3 +227,12 @@ GRIDGOV_WORK_HOURS = os.environ.get("GRIDGOV_WORK_HOURS", "08:30-12:00,13:30-17:
 # Notifications: how far ahead of a deadline (share of the stage's limit) "due soon" is raised
 # is set per SLA policy; the sweep that raises it runs every this many seconds under `scheduler`.
 GRIDGOV_SWEEP_SECONDS = int(os.environ.get("GRIDGOV_SWEEP_SECONDS", "60"))
+
+# Open311 GeoReport v2 (/open311/v2/): jurisdiction_id names that mean the whole platform (a
+# city's or county's division code is always accepted); requests per minute per client key;
+# what the discovery document says.
+GRIDGOV_OPEN311_JURISDICTIONS = env_list("GRIDGOV_OPEN311_JURISDICTIONS", "")
+GRIDGOV_OPEN311_RATE_LIMIT = int(os.environ.get("GRIDGOV_OPEN311_RATE_LIMIT", "600"))
+GRIDGOV_OPEN311_CONTACT = os.environ.get("GRIDGOV_OPEN311_CONTACT", "")
+GRIDGOV_OPEN311_KEY_SERVICE = os.environ.get("GRIDGOV_OPEN311_KEY_SERVICE", "")
+GRIDGOV_OPEN311_ENDPOINT_TYPE = os.environ.get("GRIDGOV_OPEN311_ENDPOINT_TYPE", "production")

@@ -11,5 +11,6 @@ urlpatterns = [
     path("cases/", include("gridgov.cases.urls")),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
+    path("open311/v2/", include("gridgov.open311.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

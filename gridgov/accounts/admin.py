@@ -7,8 +7,17 @@ from django.utils.translation import gettext_lazy as _
 
 from gridgov.orgs.admin import MembershipInline
 
-from .auth import api_token_create
-from .models import ApiToken, LoginCode, LoginLockout, Notification, SmsMessage, User
+from .auth import api_token_create, client_key_create
+from .models import (
+    ApiToken,
+    LoginCode,
+    LoginLockout,
+    Notification,
+    Open311Key,
+    SmsMessage,
+    TokenPurpose,
+    User,
+)
 from .services import login_lockout_clear
 
 admin.site.site_header = _("Smart Grid administration")
@@ -99,14 +108,38 @@ class LoginLockoutAdmin(ReadOnlyAdmin):
         self.message_user(request, _("%(count)d lockout(s) cleared.") % {"count": count}, messages.SUCCESS)
 
 
-@admin.register(ApiToken)
-class ApiTokenAdmin(admin.ModelAdmin):
+class _TokenAdminBase(admin.ModelAdmin):
+    """Tokens are created by a service that shows the raw value once, and revoked, never edited."""
+
+    purpose = TokenPurpose.API
     list_display = ("name", "user", "prefix", "created_at", "expires_at", "last_used_at", "revoked_at")
     list_filter = ("revoked_at",)
     search_fields = ("name", "prefix", "user__username", "user__full_name")
-    autocomplete_fields = ("user",)
     readonly_fields = ("prefix", "created_at", "last_used_at")
     actions = ["revoke_tokens"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(purpose=self.purpose).select_related("user")
+
+    def _created(self, request, obj, token, raw):
+        obj.pk = token.pk
+        obj._state.adding = False
+        obj.refresh_from_db()
+        self.message_user(
+            request,
+            _("The new key is %(token)s — copy it now, it will not be shown again.") % {"token": raw},
+            messages.WARNING,
+        )
+
+    @admin.action(description=_("Revoke the selected keys"), permissions=["change"])
+    def revoke_tokens(self, request, queryset):
+        count = queryset.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
+        self.message_user(request, _("%(count)d key(s) revoked.") % {"count": count}, messages.SUCCESS)
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(_TokenAdminBase):
+    autocomplete_fields = ("user",)
 
     def get_fields(self, request, obj=None):
         if obj is None:
@@ -120,19 +153,29 @@ class ApiTokenAdmin(admin.ModelAdmin):
         if change:
             return super().save_model(request, obj, form, change)
         token, raw = api_token_create(user=obj.user, name=obj.name)
-        obj.pk = token.pk
-        obj._state.adding = False
-        obj.refresh_from_db()
-        self.message_user(
-            request,
-            _("The new token is %(token)s — copy it now, it will not be shown again.") % {"token": raw},
-            messages.WARNING,
-        )
+        self._created(request, obj, token, raw)
 
-    @admin.action(description=_("Revoke the selected tokens"), permissions=["change"])
-    def revoke_tokens(self, request, queryset):
-        count = queryset.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
-        self.message_user(request, _("%(count)d token(s) revoked.") % {"count": count}, messages.SUCCESS)
+
+@admin.register(Open311Key)
+class Open311KeyAdmin(_TokenAdminBase):
+    """An Open311 client is named once; the platform makes its account and its key."""
+
+    purpose = TokenPurpose.OPEN311
+    list_display = ("name", "prefix", "created_at", "last_used_at", "revoked_at")
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return ("name",)
+        return ("name", "user", "prefix", "created_at", "last_used_at", "revoked_at")
+
+    def get_readonly_fields(self, request, obj=None):
+        return ("user", *self.readonly_fields) if obj is not None else ()
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            return super().save_model(request, obj, form, change)
+        token, raw = client_key_create(name=obj.name, purpose=TokenPurpose.OPEN311)
+        self._created(request, obj, token, raw)
 
 
 @admin.register(Notification)

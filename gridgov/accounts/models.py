@@ -31,13 +31,24 @@ class User(AbstractUser):
         return self.full_name or self.masked_phone or self.username
 
 
+class TokenPurpose(models.TextChoices):
+    """What a token opens: the platform API (``/api/``) or the Open311 adapter (``/open311/``)."""
+
+    API = "api", _("platform API")
+    OPEN311 = "open311", _("Open311 client")
+
+
 class ApiToken(models.Model):
-    """A bearer token for machine clients and scripts; only its SHA-256 digest is stored."""
+    """A bearer token for machine clients and scripts; only its SHA-256 digest is stored. A
+    token opens one door only (its ``purpose``): an Open311 key is no platform API token."""
 
     user = models.ForeignKey(
         User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="api_tokens"
     )
     name = models.CharField(_("name"), max_length=100)
+    purpose = models.CharField(
+        _("purpose"), max_length=10, choices=TokenPurpose.choices, default=TokenPurpose.API
+    )
     digest = models.CharField(max_length=64, unique=True, editable=False)
     prefix = models.CharField(_("prefix"), max_length=8, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
@@ -51,6 +62,23 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
+
+    def is_valid(self, now=None) -> bool:
+        return (
+            self.revoked_at is None
+            and (self.expires_at is None or self.expires_at > (now or timezone.now()))
+            and self.user.is_active
+        )
+
+
+class Open311Key(ApiToken):
+    """The keys of Open311 clients (a 数字城管 system, a third-party app), administered apart
+    from the platform's API tokens."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("Open311 client key")
+        verbose_name_plural = _("Open311 client keys")
 
 
 class SmsStatus(models.TextChoices):

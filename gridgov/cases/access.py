@@ -91,6 +91,15 @@ def person_name(person, *, staff: bool) -> str:
     return person.display_name if staff else mask_name(person.display_name)
 
 
+#: Set on the user by the Open311 adapter when a request carries a valid client key.
+OPEN311_KEY_ATTRIBUTE = "open311_key"
+
+
+def is_open311_client(user) -> bool:
+    """Whether ``user`` acts for an Open311 client in this request (authenticated by its key)."""
+    return getattr(user, OPEN311_KEY_ATTRIBUTE, None) is not None
+
+
 def sees_full_phone(user, case: Case) -> bool:
     """The reporter's number is for the command centre responsible for the case only."""
     return covers(viewer(user).centre_paths, case.path)

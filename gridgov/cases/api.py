@@ -19,6 +19,7 @@ from ninja.pagination import PageNumberPagination, paginate
 
 from gridgov.catalogue.models import Category
 from gridgov.core.errors import NotFound, ValidationFailed
+from gridgov.core.masking import mask_email, mask_name
 from gridgov.orgs.models import HandlingUnit
 
 from . import access, selectors, services
@@ -119,6 +120,9 @@ class CaseOut(CaseRowOut):
     community: PlaceOut | None
     reporter: str
     phone: str
+    contact_name: str
+    contact_email: str
+    media_url: str
     merged_into: str | None
     rating: str
     rating_comment: str
@@ -238,6 +242,7 @@ def case_out(user, case: Case, actions: list[str] | None = None) -> CaseOut:
         actions = services.actions_for(user, case)
     suggestion = selectors.suggested_unit(case) if "dispatch" in actions else None
     now = timezone.now()
+    full = access.sees_full_phone(user, case)
     row = _row(case, now)
     row["overdue"] = row["overdue"] or any(
         t.status in OPEN_TASK_STATUSES and t.due_at and t.due_at < now for t in case.task_list
@@ -247,7 +252,12 @@ def case_out(user, case: Case, actions: list[str] | None = None) -> CaseOut:
         answers=case.answers,
         community=_place(case.community),
         reporter=access.person_name(case.reporter, staff=staff),
-        phone=case.phone if access.sees_full_phone(user, case) else case.masked_phone,
+        phone=case.phone if full else case.masked_phone,
+        contact_name=case.contact_name if full else mask_name(case.contact_name),
+        contact_email=(case.contact or {}).get("email", "")
+        if full
+        else mask_email((case.contact or {}).get("email")),
+        media_url=case.media_url,
         merged_into=case.merged_into.number if case.merged_into_id else None,
         rating=case.rating,
         rating_comment=case.rating_comment,

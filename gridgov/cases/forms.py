@@ -68,12 +68,34 @@ class ReportForm(forms.Form):
         return category
 
     def answers(self) -> dict:
-        """The extra questions' answers, posted as ``answers.<key>``."""
-        return {
-            key[len(ANSWER_PREFIX) :]: value.strip()
-            for key, value in self.data.items()
-            if key.startswith(ANSWER_PREFIX) and isinstance(value, str)
-        }
+        """The extra questions' answers, posted as ``answers.<key>``: a string each, except a
+        ``multichoice`` question's ticked boxes, posted as repeated values and read as a list
+        (when the category is not known, a key posted more than once is read as a list)."""
+        multi = self._multichoice_keys()
+        getlist = getattr(self.data, "getlist", None)
+        answers = {}
+        for name in self.data:
+            if not name.startswith(ANSWER_PREFIX):
+                continue
+            key = name[len(ANSWER_PREFIX) :]
+            values = getlist(name) if getlist else self.data[name]
+            values = [values] if isinstance(values, str) else list(values or [])
+            values = [v.strip() for v in values if isinstance(v, str)]
+            if (key in multi) if multi is not None else len(values) > 1:
+                answers[key] = [v for v in values if v]
+            elif values:
+                answers[key] = values[-1]
+        return answers
+
+    def _multichoice_keys(self) -> set[str] | None:
+        """The keys of the chosen category's multichoice questions (None: no category known)."""
+        category = getattr(self, "cleaned_data", {}).get("category")
+        if category is None:
+            code = str(self.data.get("category") or "").strip().upper()
+            category = Category.objects.filter(code=code).first() if code else None
+        if category is None:
+            return None
+        return {q["key"] for q in category.questions or [] if q.get("type") == "multichoice"}
 
 
 class ConfirmForm(forms.Form):

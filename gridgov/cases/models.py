@@ -10,6 +10,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from gridgov.catalogue.models import Category, Stage, Urgency
@@ -133,6 +134,11 @@ class Case(Deadline):
         related_name="reported_cases",
     )
     contact_phone = models.CharField(_("contact phone"), max_length=20, blank=True)
+    # What an external client (Open311) says of the person behind a report: name, email, its
+    # own device and account ids. Personal information: masked like the phone (ARCHITECTURE §6).
+    contact = models.JSONField(_("contact"), default=dict, blank=True)
+    # A link to a photo kept by the external client that filed the case.
+    media_url = models.URLField(_("media link"), max_length=500, blank=True)
     merged_into = models.ForeignKey(
         "self", verbose_name=_("merged into"), null=True, blank=True, on_delete=models.PROTECT
     )
@@ -143,7 +149,8 @@ class Case(Deadline):
     rating = models.CharField(_("rating"), max_length=12, choices=Rating.choices, blank=True)
     rating_comment = models.CharField(_("rating comment"), max_length=500, blank=True)
     created_at = models.DateTimeField(_("reported at"), db_index=True)
-    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    # Moved by every step of the case or its tasks (an event).
+    updated_at = models.DateTimeField(_("updated"), default=timezone.now, db_index=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     rated_at = models.DateTimeField(_("rated at"), null=True, blank=True)
 
@@ -169,6 +176,15 @@ class Case(Deadline):
     @property
     def masked_phone(self) -> str:
         return mask_phone(self.phone)
+
+    @property
+    def contact_name(self) -> str:
+        """The contact's name as a Chinese name is written: family name first."""
+        c = self.contact or {}
+        first, last = (c.get("first_name") or "").strip(), (c.get("last_name") or "").strip()
+        if (first + last).isascii():
+            return f"{first} {last}".strip()
+        return f"{last}{first}"
 
     @property
     def is_open(self) -> bool:
@@ -232,7 +248,10 @@ class CaseEvent(models.Model):
         verbose_name = _("case event")
         verbose_name_plural = _("case events")
         ordering = ["at", "pk"]
-        indexes = [models.Index(fields=["case", "at"], name="caseevent_case_at")]
+        indexes = [
+            models.Index(fields=["case", "at"], name="caseevent_case_at"),
+            models.Index(fields=["at"], name="caseevent_at"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.case_id} {self.action}"

@@ -156,6 +156,8 @@ def suggested_unit(case: Case) -> HandlingUnit | None:
 def action_label(action: str) -> str:
     if action == "report":
         return str(_("reported"))
+    if action == "comment":
+        return str(_("added by the reporter"))
     transition = CASE_TRANSITIONS.get(action) or TASK_TRANSITIONS.get(action)
     return str(transition.label) if transition else action
 

@@ -15,17 +15,21 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.core.cache import cache
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.files.base import ContentFile
+from django.core.validators import EmailValidator, URLValidator
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gridgov.catalogue.models import Category, Urgency
+from gridgov.catalogue.questions import answers_clean
 from gridgov.core.errors import Conflict, InvalidTransition, PermissionDenied, ValidationFailed
 from gridgov.core.tasks import enqueue_on_commit
 from gridgov.geo import index as geo_index
 from gridgov.orgs.models import (
+    GRID_LEVELS,
     LEVEL_PATH_LENGTH,
     CommandCentre,
     HandlingUnit,
@@ -53,7 +57,7 @@ from .photos import PreparedPhoto, photo_prepare
 from .sla import stage_deadline
 from .transitions import CASE_START_STAGE, CASE_TRANSITIONS, TASK_START_STAGE, TASK_TRANSITIONS
 
-DESCRIPTION_MAX = 2000
+DESCRIPTION_MAX = 4000  # as Open311 allows
 MAX_PHOTOS = 9
 
 
@@ -81,16 +85,19 @@ class Placement:
 PLACEMENT_TTL_SECONDS = 60
 
 
-def case_place(*, lon: float | None, lat: float | None) -> Placement:
+def case_place(*, lon: float | None, lat: float | None, area: OrgUnit | None = None) -> Placement:
     """GPS point → grid → community → street, and the responsible command centre: the nearest
-    centre above the grid (the street's). A point outside every grid (or no point) goes to the
-    city centre's "unlocated" queue: the city of the nearest grid, else the first city."""
+    centre above the grid (the street's). Without a point, a known ``area`` (a grid, community
+    or street named by an external system) places the case there. A point outside every grid
+    (or no place at all) goes to the city centre's "unlocated" queue: the city of the nearest
+    grid, else the first city."""
     hit = geo_index.locate(lon, lat) if lon is not None and lat is not None else None
-    if hit is not None:
-        key = f"case-placement:{hit.path}"
+    path = hit.path if hit is not None else (area.path if area is not None and lon is None else "")
+    if path:
+        key = f"case-placement:{path}"
         placement = cache.get(key)
         if placement is None:
-            placement = _grid_placement(hit.path)
+            placement = _area_placement(path)
             if placement is not None:
                 cache.set(key, placement, PLACEMENT_TTL_SECONDS)
         if placement is not None:
@@ -109,7 +116,8 @@ def case_place(*, lon: float | None, lat: float | None) -> Placement:
     return Placement(path=centre.path, centre=centre)
 
 
-def _grid_placement(path: str) -> Placement | None:
+def _area_placement(path: str) -> Placement | None:
+    """The placement of a case inside the unit at ``path`` (a grid, else a larger area)."""
     prefixes = path_prefixes(path)
     units = {u.path: u for u in OrgUnit.objects.filter(path__in=prefixes)}
     centre = (
@@ -117,13 +125,20 @@ def _grid_placement(path: str) -> Placement | None:
     )
     if centre is None:
         return None
+    unit = units.get(path)
+    grid = unit if unit is not None and unit.level in GRID_LEVELS else None
+
+    def above(level):  # the unit of ``level`` that contains the place, if the place is inside one
+        length = LEVEL_PATH_LENGTH[level]
+        return units.get(path[:length]) if len(path) >= length else None
+
     return Placement(
         path=path,
         centre=centre,
-        grid=units.get(path),
-        community=units.get(path[: LEVEL_PATH_LENGTH[Level.COMMUNITY]]),
-        street=units.get(path[: LEVEL_PATH_LENGTH[Level.STREET]]),
-        has_grid_worker=selectors.grid_workers_of(path).exists(),
+        grid=grid,
+        community=above(Level.COMMUNITY),
+        street=above(Level.STREET),
+        has_grid_worker=grid is not None and selectors.grid_workers_of(path).exists(),
     )
 
 
@@ -217,7 +232,7 @@ def _event(*, case, action, actor, at, from_status, to_status, task=None, note="
         data=data or {},
     )
     if action != "report":
-        Case.objects.filter(pk=case.pk).update(version=F("version") + 1)
+        Case.objects.filter(pk=case.pk).update(version=F("version") + 1, updated_at=at)
     _notify(event)
     return event
 
@@ -333,43 +348,11 @@ def _validate_report(*, category, description, lon, lat, answers) -> dict:
         errors["location"] = [_("The location is not a valid WGS-84 point.")]
     cleaned_answers = {}
     if category is not None and category.is_reportable:
-        cleaned_answers, answer_errors = _clean_answers(category, answers or {})
+        cleaned_answers, answer_errors = answers_clean(category, answers or {})
         errors.update(answer_errors)
     if errors:
         raise ValidationFailed(fields=errors)
     return cleaned_answers
-
-
-def _clean_answers(category: Category, answers: dict) -> tuple[dict, dict]:
-    cleaned, errors = {}, {}
-    for q in category.questions or []:
-        key = q["key"]
-        value = answers.get(key)
-        kind = q.get("type", "text")
-        if kind == "yesno" and value in (None, ""):
-            value = False  # an unticked box is an answer: no
-        if value in (None, ""):
-            if q.get("required"):
-                errors[f"answers.{key}"] = [_("This question must be answered.")]
-            continue
-        if kind == "number":
-            try:
-                value = float(value)
-            except (TypeError, ValueError):
-                errors[f"answers.{key}"] = [_("Enter a number.")]
-                continue
-        elif kind == "yesno":
-            if isinstance(value, str):
-                value = value.strip().lower() in {"1", "true", "yes", "on", "是"}
-            value = bool(value)
-        elif kind == "choice":
-            if value not in (q.get("choices") or []):
-                errors[f"answers.{key}"] = [_("Choose one of the options.")]
-                continue
-        else:
-            value = str(value).strip()[:500]
-        cleaned[key] = value
-    return cleaned, errors
 
 
 def case_report(
@@ -385,6 +368,9 @@ def case_report(
     answers: dict | None = None,
     photos: Iterable | None = None,
     contact_phone: str = "",
+    contact: dict | None = None,
+    media_url: str = "",
+    area: OrgUnit | None = None,
     client_id: uuid.UUID | None = None,
     fingerprint: str = "",
     at: datetime | None = None,
@@ -395,22 +381,28 @@ def case_report(
     patrol reports and cases entered by the centre or an external system start *submitted*.
     With ``client_id`` the call is idempotent: the same id and the same request fingerprint
     give back the first case (``created`` False); the same id with another request is a 409.
+    ``contact`` and ``media_url`` are what an external client knows of the person and the photo;
+    ``area`` places a case that has no point (see ``case_place``).
     """
     if channel not in Channel.values:
         raise ValidationFailed(fields={"channel": [_("Choose a valid channel.")]})
     viewer = access.viewer(actor)
     if channel == Channel.PATROL and not viewer.grid_paths:
         raise PermissionDenied(_("Only grid workers file patrol reports."))
-    if channel not in (Channel.APP, Channel.PATROL) and not viewer.centre_paths:
+    if channel == Channel.OPEN311:
+        if not access.is_open311_client(actor):
+            raise PermissionDenied(_("Only Open311 clients file cases from this channel."))
+    elif channel not in (Channel.APP, Channel.PATROL) and not viewer.centre_paths:
         # Hotline calls and external systems' cases are entered by a command centre.
         raise PermissionDenied(_("Only a command centre enters cases from this channel."))
     clean_answers = _validate_report(
         category=category, description=description, lon=lon, lat=lat, answers=answers
     )
+    contact, media_url = _clean_contact(contact or {}), _clean_media_url(media_url)
     if urgency is not None and urgency not in Urgency.values:
         raise ValidationFailed(fields={"urgency": [_("Choose a valid urgency.")]})
     prepared = _prepare(photos)
-    place = case_place(lon=lon, lat=lat)
+    place = case_place(lon=lon, lat=lat, area=area)
     now = _now(at)
     status = CaseStatus.REPORTED if channel == Channel.APP else CaseStatus.SUBMITTED
     if status == CaseStatus.REPORTED and not place.has_grid_worker:
@@ -439,7 +431,10 @@ def case_report(
             centre=place.centre,
             reporter=actor if getattr(actor, "pk", None) else None,
             contact_phone=(contact_phone or "").strip()[:20],
+            contact=contact,
+            media_url=media_url,
             created_at=now,
+            updated_at=now,
             **deadline,
         )
         event = _event(
@@ -464,6 +459,32 @@ def case_report(
             if existing is not None:
                 return existing, False
         raise
+
+
+#: What an external client may say of the person behind a report (kept as given, trimmed).
+CONTACT_KEYS = ("first_name", "last_name", "email", "device_id", "account_id")
+
+
+def _clean_contact(contact: dict) -> dict:
+    cleaned = {k: str(contact[k]).strip()[:100] for k in CONTACT_KEYS if str(contact.get(k) or "").strip()}
+    if "email" in cleaned:
+        try:
+            EmailValidator()(cleaned["email"])
+        except DjangoValidationError:
+            raise ValidationFailed(fields={"contact.email": [_("Enter a valid email address.")]}) from None
+    return cleaned
+
+
+def _clean_media_url(url: str) -> str:
+    url = (url or "").strip()
+    if url:
+        try:
+            URLValidator(schemes=["http", "https"])(url)
+        except DjangoValidationError:
+            url = ""
+        if not url or len(url) > 500:
+            raise ValidationFailed(fields={"media_url": [_("Enter a valid http(s) link.")]})
+    return url
 
 
 def _existing_report(client_id, fingerprint: str, actor) -> Case | None:
@@ -498,6 +519,63 @@ def case_photos_add(*, actor, case: Case, photos: Iterable, at: datetime | None 
         writer.save(prepared, case=locked, kind=PhotoKind.BEFORE, event=None, actor=actor, at=now)
         Case.objects.filter(pk=locked.pk).update(version=F("version") + 1)
         return writer.saved
+
+    return _atomic_with_photos(work)
+
+
+def case_comment(
+    *,
+    actor,
+    case: Case,
+    note: str,
+    photos: Iterable | None = None,
+    client_ref: str = "",
+    media_url: str = "",
+    data: dict | None = None,
+    at: datetime | None = None,
+) -> tuple[CaseEvent, bool]:
+    """The reporter adds to their case (it happened again, more detail, a new photo): a public
+    step that changes no state; the command centre is told. Returns ``(event, created)``: with
+    ``client_ref`` (the caller's own id of the note) a retried note is stored once."""
+    if case.reporter_id is None or case.reporter_id != getattr(actor, "pk", None):
+        raise PermissionDenied()
+    note = _require_text(note, "note", _("Write what you want to add."))[:DESCRIPTION_MAX]
+    client_ref = (client_ref or "").strip()[:100]
+    media_url = _clean_media_url(media_url)
+    data = {
+        **(data or {}),
+        **({"client_ref": client_ref} if client_ref else {}),
+        **({"media_url": media_url} if media_url else {}),
+    }
+    prepared = _prepare(photos)
+    now = _now(at)
+
+    def work(writer: _PhotoWriter) -> tuple[CaseEvent, bool]:
+        locked = Case.objects.select_for_update().get(pk=case.pk)
+        if client_ref:
+            earlier = CaseEvent.objects.filter(
+                case=locked, action="comment", actor=actor, data__client_ref=client_ref
+            ).first()
+            if earlier is not None:
+                return earlier, False
+        if locked.status == CaseStatus.WITHDRAWN:
+            raise InvalidTransition(
+                action="comment", current=locked.status, current_label=str(locked.get_status_display())
+            )
+        if prepared and locked.photos.count() + len(prepared) > MAX_PHOTOS:
+            raise ValidationFailed(fields={"photos": [_("At most %(n)d photos.") % {"n": MAX_PHOTOS}]})
+        event = _event(
+            case=locked,
+            action="comment",
+            actor=actor,
+            at=now,
+            from_status=locked.status,
+            to_status=locked.status,
+            note=note,
+            data=data,
+        )
+        writer.save(prepared, case=locked, kind=PhotoKind.BEFORE, event=event, actor=actor, at=now)
+        return event, True
 
     return _atomic_with_photos(work)
 

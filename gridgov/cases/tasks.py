@@ -115,6 +115,14 @@ def case_event_notify(event_id: int) -> int:
             event.note,
             sms=True,
         )
+    elif action == "comment":
+        units = case.tasks.filter(status__in=OPEN_TASK_STATUSES).values_list("unit_id", flat=True)
+        send(
+            [*centre_operators_of(case), *unit_handlers_of(units)],
+            K.CASE_UPDATE,
+            _("The reporter added to case %(number)s") % title_args,
+            event.note,
+        )
     elif action == "merge":
         send(
             _reporter(case),

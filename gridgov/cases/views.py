@@ -17,6 +17,7 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.template.defaultfilters import linebreaksbr
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -24,8 +25,10 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from gridgov.catalogue.models import Category
+from gridgov.catalogue.questions import LONGTEXT_MAX_LENGTH, TEXT_MAX_LENGTH, parse_answer_datetime
 from gridgov.catalogue.selectors import categories_reportable
 from gridgov.core.errors import DomainError, PermissionDenied, ValidationFailed
+from gridgov.core.masking import mask_email, mask_name
 from gridgov.core.scoping import within_any
 from gridgov.orgs.models import HandlingUnit
 
@@ -196,6 +199,21 @@ def _categories_json(categories) -> list[dict]:
     ]
 
 
+def _question_value(q: dict, value):
+    """What a question's control shows of an answer: a list of the ticked choices for
+    ``multichoice``, the ``datetime-local`` value ("2026-11-27T21:30", Asia/Shanghai) for
+    ``datetime`` (what cannot be read is shown as it was typed), the text otherwise."""
+    kind = q.get("type")
+    if kind == "multichoice":
+        return [v for v in (value if isinstance(value, list | tuple) else [value]) if v not in (None, "")]
+    if value is None:
+        return ""
+    if kind == "datetime":
+        moment = parse_answer_datetime(value)
+        return moment.strftime("%Y-%m-%dT%H:%M") if moment else value
+    return value
+
+
 def _question_rows(category, answers: dict, errors: dict) -> list[dict]:
     """The extra questions of the chosen category, with what was answered (re-rendered forms)."""
     if category is None:
@@ -204,8 +222,9 @@ def _question_rows(category, answers: dict, errors: dict) -> list[dict]:
         {
             **q,
             "name": f"{ANSWER_PREFIX}{q['key']}",
-            "value": answers.get(q["key"], ""),
+            "value": _question_value(q, answers.get(q["key"])),
             "errors": errors.get(q["key"], []),
+            "maxlength": LONGTEXT_MAX_LENGTH if q.get("type") == "longtext" else TEXT_MAX_LENGTH,
         }
         for q in category.questions or []
     ]
@@ -622,12 +641,22 @@ def _timeline(case, staff: bool, photos_by_event: dict) -> list[dict]:
 
 
 def _answers(case) -> list[tuple[str, str]]:
+    """(label, answer) of the case's answers as read by people: yes/no, whole numbers without
+    ".0", a date and time in Asia/Shanghai ("2026-11-27 21:30"), several choices joined by "、",
+    several lines kept (escaped, with ``<br>``)."""
     labels = {q["key"]: q for q in case.category.questions or []}
     rows = []
     for key, value in (case.answers or {}).items():
         q = labels.get(key, {"label": key, "type": "text"})
-        if q.get("type") == "yesno":
+        kind = q.get("type")
+        if kind == "yesno":
             value = _("yes") if value else _("no")
+        elif isinstance(value, list):
+            value = "、".join(str(v) for v in value)
+        elif kind == "datetime" and (moment := parse_answer_datetime(value)) is not None:
+            value = moment.strftime("%Y-%m-%d %H:%M")
+        elif kind == "longtext":
+            value = linebreaksbr(value, autoescape=True)  # escaped, its lines kept
         elif isinstance(value, float) and value.is_integer():
             value = int(value)
         rows.append((q["label"], str(value)))
@@ -683,6 +712,7 @@ def _render_detail(request, case: Case, *, bound=None, status: int = 200, error:
 
     reporter = access.person_name(case.reporter, staff=staff)
     full_phone = access.sees_full_phone(user, case)
+    contact_email = (case.contact or {}).get("email", "")
     merged_into = (
         Case.objects.filter(pk=case.merged_into_id).values_list("number", flat=True).first()
         if case.merged_into_id
@@ -705,6 +735,8 @@ def _render_detail(request, case: Case, *, bound=None, status: int = 200, error:
             "reporter": reporter,
             "phone": case.phone if full_phone else case.masked_phone,
             "full_phone": full_phone,
+            "contact_name": case.contact_name if full_phone else mask_name(case.contact_name),
+            "contact_email": contact_email if full_phone else mask_email(contact_email),
             "merged_into": merged_into,
             "staff": staff,
             "error": error,

@@ -17,10 +17,18 @@ class MajorOut(Schema):
 
 
 class QuestionOut(Schema):
+    """An extra question; its answer goes into a report's ``answers`` under ``key``."""
+
     key: str
     label: str
-    type: str
-    choices: list[str] = []
+    type: str = Field(
+        description=(
+            "text (one line) | longtext (several lines, up to 2000 characters) | number | "
+            "datetime (ISO 8601; stored with the Asia/Shanghai offset) | yesno (true/false) | "
+            "choice (one of choices) | multichoice (a list of choices)"
+        )
+    )
+    choices: list[str] = Field([], description="The options of a choice or multichoice question")
     required: bool = False
 
 

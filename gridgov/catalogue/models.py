@@ -12,6 +12,9 @@ from django.utils.translation import gettext_lazy as _
 
 from gridgov.orgs.models import HandlingUnit, OrgUnit
 
+# The extra questions live in ``questions``; these names stay importable from here.
+from .questions import QUESTION_KEY, QUESTION_KEYS, QUESTION_TYPES, question_errors  # noqa: F401
+
 
 class Urgency(models.TextChoices):
     NORMAL = "normal", _("normal")
@@ -40,62 +43,6 @@ CODE_PREFIX = {CategoryKind.EVENT: "E", CategoryKind.COMPONENT: "C"}
 MAJOR_CODE = re.compile(r"^[EC]\d{2}$")
 SUB_CODE = re.compile(r"^[EC]\d{4}$")
 
-QUESTION_TYPES = ("text", "choice", "number", "yesno")
-QUESTION_KEYS = {"key", "label", "type", "choices", "required"}
-QUESTION_KEY = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
-
-
-def question_errors(questions) -> list[str]:
-    """What is wrong with a category's extra questions (an empty list when nothing is).
-
-    The shape: a list of ``{"key", "label", "type", "choices", "required"}`` where ``key`` is a
-    unique snake_case identifier, ``label`` the question shown to the reporter, ``type`` one
-    of ``text``, ``choice``, ``number``, ``yesno``, ``choices`` a non-empty list of distinct
-    strings for (and only for) ``choice`` questions, and ``required`` a boolean (optional).
-    """
-    if not isinstance(questions, list):
-        return [str(_("The questions must be a list."))]
-    errors: list[str] = []
-    seen: set[str] = set()
-    for n, question in enumerate(questions, start=1):
-
-        def error(message, n=n):
-            errors.append(str(_("Question %(n)s: %(message)s") % {"n": n, "message": message}))
-
-        if not isinstance(question, dict):
-            error(_("each question must be an object."))
-            continue
-        unknown = sorted(set(question) - QUESTION_KEYS)
-        if unknown:
-            error(_("unknown entries %(names)s.") % {"names": ", ".join(unknown)})
-        key = question.get("key")
-        if not isinstance(key, str) or not QUESTION_KEY.match(key):
-            error(_("the key must be a short snake_case identifier, e.g. “area_m2”."))
-        elif key in seen:
-            error(_("the key “%(key)s” is used twice.") % {"key": key})
-        else:
-            seen.add(key)
-        label = question.get("label")
-        if not isinstance(label, str) or not label.strip():
-            error(_("the label must be a non-empty text."))
-        kind = question.get("type")
-        if kind not in QUESTION_TYPES:
-            error(_("the type must be one of %(types)s.") % {"types": ", ".join(QUESTION_TYPES)})
-        choices = question.get("choices")
-        if kind == "choice":
-            if (
-                not isinstance(choices, list)
-                or not choices
-                or not all(isinstance(c, str) and c.strip() for c in choices)
-                or len(set(choices)) != len(choices)
-            ):
-                error(_("a choice question needs a list of distinct, non-empty choices."))
-        elif choices not in (None, []):
-            error(_("only choice questions have choices."))
-        if not isinstance(question.get("required", False), bool):
-            error(_("“required” must be true or false."))
-    return errors
-
 
 class Category(models.Model):
     """An event or component category. Majors (no parent) group subcategories; only active
@@ -123,8 +70,9 @@ class Category(models.Model):
         default=list,
         blank=True,
         help_text=_(
-            'A list of {"key", "label", "type": "text" | "choice" | "number" | "yesno", '
-            '"choices": [...], "required": true | false}.'
+            'A list of {"key", "label", "type": "text" | "longtext" | "number" | "datetime" | '
+            '"yesno" | "choice" | "multichoice", "choices": [...] (choice and multichoice only), '
+            '"required": true | false}.'
         ),
     )
     default_urgency = models.CharField(

@@ -5,7 +5,8 @@ limits. Needed in production, so it is a migration, not demo data.
 ``seed_apply`` is idempotent and never overwrites: it creates the categories (by code) and
 default policies (by urgency × stage) that are missing and leaves existing rows, which
 administrators may have edited, as they are. A later change to this data ships as a new
-migration that calls ``seed_apply`` again.
+migration that calls ``seed_apply`` again; a question added to an existing category ships as a
+migration that calls ``seed_questions_add`` with its code and key (``QUESTIONS_0004``).
 
 SLA limits are in working minutes on the work calendar (特急 ones around the clock). With the
 default working hours (``GRIDGOV_WORK_HOURS`` 08:30–12:00, 13:30–17:30) a working day has 450
@@ -37,6 +38,13 @@ def _q(key, label, kind, *, choices=None, required=False):
 
 
 BLOCKS_TRAFFIC = _q("blocks_traffic", "是否影响通行", "yesno", required=True)
+WASTE_KINDS = _q(
+    "waste_kinds",
+    "垃圾种类",
+    "multichoice",
+    choices=["生活垃圾", "建筑垃圾", "大件垃圾", "园林垃圾", "其他"],
+    required=True,
+)
 
 # (code, name, default urgency, keywords, extra questions); the major is the code's first three
 # characters.
@@ -128,7 +136,7 @@ SUBCATEGORIES = [
     ("C0601", "监控设施损坏", "normal", "监控 摄像头 探头 天网", []),
     ("C0602", "电动车充电设施损坏", "normal", "充电桩 充电棚 充电柜 电动车充电", []),
     # 市容环境 (事件)
-    ("E0101", "暴露垃圾", "normal", "垃圾 乱倒 乱扔 垃圾堆 生活垃圾 随意丢弃", []),
+    ("E0101", "暴露垃圾", "normal", "垃圾 乱倒 乱扔 垃圾堆 生活垃圾 随意丢弃", [WASTE_KINDS]),
     (
         "E0102",
         "违章搭建",
@@ -153,7 +161,10 @@ SUBCATEGORIES = [
         "施工扰民",
         "normal",
         "施工 噪音 噪声 夜间施工 扰民 吵",
-        [_q("at_night", "是否夜间施工（22时至次日6时）", "yesno", required=True)],
+        [
+            _q("at_night", "是否夜间施工（22时至次日6时）", "yesno", required=True),
+            _q("happened_at", "扰民施工发生的时间", "datetime"),
+        ],
     ),
     ("E0302", "渣土撒漏", "urgent", "渣土车 撒漏 遗撒 抛洒 泥土 带泥上路", []),
     ("E0303", "工地扬尘", "normal", "扬尘 灰尘 未苫盖 裸土 未围挡", []),
@@ -194,11 +205,25 @@ SUBCATEGORIES = [
     ("E0505", "消防通道堵塞", "urgent", "消防通道 生命通道 占用 堵塞 楼道堆物", []),
     ("E0506", "露天烧烤", "normal", "烧烤 油烟 露天 夜市", []),
     ("E0507", "占道堆物", "normal", "堆物 堆放 杂物 占道 乱堆", []),
-    ("E0508", "流浪乞讨人员", "normal", "流浪 乞讨 露宿 救助", []),
+    (
+        "E0508",
+        "流浪乞讨人员",
+        "normal",
+        "流浪 乞讨 露宿 救助",
+        [_q("person", "人员情况（人数、性别、大致年龄、衣着、身体状况等）", "longtext")],
+    ),
     # 其他事件
     ("E0601", "电动车飞线充电", "urgent", "飞线 充电 楼道 电动车 私拉电线", []),
     ("E0602", "其他问题", "normal", "其他 不知道 不清楚", []),
 ]
+
+#: The questions migration 0004 adds to existing databases (category code → question keys), the
+#: first users of the longtext, datetime and multichoice types.
+QUESTIONS_0004 = {
+    "E0101": ["waste_kinds"],
+    "E0301": ["happened_at"],
+    "E0508": ["person"],
+}
 
 # Default limits (category = null) in working minutes: (accept, dispatch, sign, handle, verify).
 STAGES = ("accept", "dispatch", "sign", "handle", "verify")
@@ -264,3 +289,25 @@ def seed_apply(apps) -> dict[str, int]:
                 )
                 created["sla_policies"] += 1
     return created
+
+
+def seed_questions_add(apps, wanted: dict[str, list[str]]) -> int:
+    """Append the seed's questions named in ``wanted`` (category code → question keys) to those
+    categories; return how many were added.
+
+    Like ``seed_apply`` it never overwrites: a category that is missing or already has a
+    question with that key (an administrator's own, maybe) is left as it is, so it is
+    idempotent. ``apps`` is a migration's app registry (or ``django.apps.apps``).
+    """
+    Category = apps.get_model("catalogue", "Category")
+    seeded = {code: {q["key"]: q for q in questions} for code, _n, _u, _k, questions in SUBCATEGORIES}
+    added = 0
+    for category in Category.objects.filter(code__in=wanted):
+        questions = list(category.questions or [])
+        keys = {q.get("key") for q in questions if isinstance(q, dict)}
+        new = [dict(seeded[category.code][key]) for key in wanted[category.code] if key not in keys]
+        if new:
+            category.questions = questions + new
+            category.save(update_fields=["questions"])
+            added += len(new)
+    return added

@@ -1,5 +1,7 @@
 """Masking of personal information (ARCHITECTURE §6)."""
 
+import re
+
 
 def mask_phone(phone: str | None) -> str:
     """``13812345678`` -> ``138****5678``."""
@@ -24,3 +26,24 @@ def mask_name(name: str | None) -> str:
     if not name:
         return ""
     return name[0] + "*" * (len(name) - 1)
+
+
+def mask_email(email: str | None) -> str:
+    """``wangxl@example.cn`` -> ``w*****@example.cn``."""
+    if not email:
+        return ""
+    local, _at, domain = email.partition("@")
+    return f"{local[:1]}{'*' * max(len(local) - 1, 1)}@{domain}" if domain else "*" * len(email)
+
+
+_ID_IN_TEXT = re.compile(r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])")
+_MOBILE_IN_TEXT = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
+
+
+def redact_text(text: str | None) -> str:
+    """Free text made public (a description, a note): ID numbers and mobile numbers someone
+    typed into it are masked like the fields they belong in."""
+    if not text:
+        return ""
+    text = _ID_IN_TEXT.sub(lambda m: mask_id_number(m.group()), text)
+    return _MOBILE_IN_TEXT.sub(lambda m: mask_phone(m.group()), text)

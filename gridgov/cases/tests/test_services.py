@@ -16,7 +16,7 @@ from gridgov.cases.models import Case, CaseStatus, Photo, Task, TaskStatus
 from gridgov.cases.selectors import cases_due_soon, cases_overdue, tasks_overdue
 from gridgov.cases.tasks import sla_sweep
 from gridgov.catalogue.models import Category
-from gridgov.core.errors import ValidationFailed
+from gridgov.core.errors import PermissionDenied, ValidationFailed
 
 from .conftest import IN_GRID, IN_SIBLING_GRID, jpeg
 
@@ -205,6 +205,106 @@ def test_without_a_point_the_case_goes_to_the_city_centre(world):
     )
     assert case.grid is None and case.centre == world.centres[world.t.city.path]
     assert case.status == CaseStatus.SUBMITTED  # no grid worker can verify it
+
+
+def test_an_area_without_a_point_places_the_case_in_that_area(world):
+    pavement = Category.objects.get(code="C0301")
+    # given an external system that names a grid, or only a village, instead of a point
+    in_grid, _ = services.case_report(
+        actor=world.users.resident, category=pavement, description="垃圾满溢", area=world.t.sibling_grid
+    )
+    in_village, _ = services.case_report(
+        actor=world.users.resident, category=pavement, description="垃圾满溢", area=world.t.village
+    )
+    # then the grid places it fully, the village up to the village (no grid: the street centre
+    # places it further)
+    assert (in_grid.grid, in_grid.community, in_grid.street) == (
+        world.t.sibling_grid,
+        world.t.village,
+        world.t.street,
+    )
+    assert in_grid.status == CaseStatus.REPORTED  # that grid's worker verifies it
+    assert in_village.status == CaseStatus.SUBMITTED  # no grid, no grid worker: to the centre
+    assert (in_village.grid, in_village.community, in_village.street) == (
+        None,
+        world.t.village,
+        world.t.street,
+    )
+    assert in_village.path == world.t.village.path and in_village.centre == world.centres[world.t.street.path]
+    # and a point, when given, wins over the area
+    pointed, _ = services.case_report(
+        actor=world.users.resident,
+        category=pavement,
+        description="垃圾满溢",
+        lon=IN_GRID[0],
+        lat=IN_GRID[1],
+        area=world.t.sibling_grid,
+    )
+    assert pointed.grid == world.t.grid
+
+
+def test_only_an_open311_client_files_open311_cases(world):
+    from gridgov.accounts.auth import client_key_create
+    from gridgov.core.errors import PermissionDenied
+
+    pavement = Category.objects.get(code="C0301")
+    for user in (world.users.resident, world.users.centre):
+        with pytest.raises(PermissionDenied):
+            services.case_report(actor=user, category=pavement, description="垃圾满溢", channel="open311")
+    # a client key's user acts for the client only when the adapter marked it with its key
+    token, _raw = client_key_create(name="数字城管")
+    client = token.user
+    with pytest.raises(PermissionDenied):
+        services.case_report(actor=client, category=pavement, description="垃圾满溢", channel="open311")
+    client.open311_key = token
+    case, created = services.case_report(
+        actor=client,
+        category=pavement,
+        description="垃圾满溢",
+        channel="open311",
+        contact={"first_name": "秀兰", "last_name": "王", "email": "a@b.cn", "nickname": "dropped"},
+        media_url="https://img.example.cn/1.jpg",
+    )
+    assert created and case.channel == "open311" and case.status == CaseStatus.SUBMITTED
+    assert case.contact == {"first_name": "秀兰", "last_name": "王", "email": "a@b.cn"}
+    assert case.contact_name == "王秀兰" and case.media_url == "https://img.example.cn/1.jpg"
+
+
+def test_a_reporter_adds_a_note_once_and_every_step_moves_updated_at(
+    world, django_capture_on_commit_callbacks
+):
+    case = patrol(world, when=at("2026-11-02 09:00"))
+    assert case.updated_at == at("2026-11-02 09:00")
+    # when the reporter adds a note with a photo, and retries it
+    with django_capture_on_commit_callbacks(execute=True):
+        event, created = services.case_comment(
+            actor=world.users.grid_worker,
+            case=case,
+            note="又多了两袋",
+            photos=[jpeg()],
+            client_ref="n1",
+            at=at("2026-11-02 10:00"),
+        )
+    again, created_again = services.case_comment(
+        actor=world.users.grid_worker, case=case, note="又多了两袋", client_ref="n1"
+    )
+    # then it is one public step without a change of state, told to the centre
+    assert (created, created_again, again.pk) == (True, False, event.pk)
+    assert (event.action, event.from_status, event.to_status) == ("comment", "submitted", "submitted")
+    assert not event.internal and event.photos.count() == 1
+    case.refresh_from_db()
+    assert case.status == CaseStatus.SUBMITTED and case.updated_at == at("2026-11-02 10:00")
+    assert Notification.objects.filter(user=world.users.centre, source=f"event:{event.pk}").exists()
+    # and only the reporter adds notes, never an empty one, never to a withdrawn case
+    with pytest.raises(PermissionDenied):
+        services.case_comment(actor=world.users.centre, case=case, note="x")
+    with pytest.raises(ValidationFailed):
+        services.case_comment(actor=world.users.grid_worker, case=case, note="  ")
+    with pytest.raises(ValidationFailed):
+        services.case_comment(actor=world.users.grid_worker, case=case, note="x", media_url="ftp://x")
+    services.case_accept(actor=world.users.centre, case=case, at=at("2026-11-02 11:00"))
+    case.refresh_from_db()
+    assert case.updated_at == at("2026-11-02 11:00")
 
 
 # --- Notifications and the SLA sweep -----------------------------------------------------------------

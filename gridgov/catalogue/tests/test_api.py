@@ -37,6 +37,29 @@ def test_list_has_reportable_categories_with_major_urgency_and_questions(signed_
     assert gas["default_urgency_display"] == "特急"
 
 
+def test_questions_of_the_new_types_are_listed(signed_in):
+    # Given the seeded categories, when the list is read
+    body = {c["code"]: c for c in signed_in.get("/api/catalogue/categories").json()}
+    # Then the multichoice, datetime and longtext questions come with their type (and choices)
+    assert body["E0101"]["questions"] == [
+        {
+            "key": "waste_kinds",
+            "label": "垃圾种类",
+            "type": "multichoice",
+            "choices": ["生活垃圾", "建筑垃圾", "大件垃圾", "园林垃圾", "其他"],
+            "required": True,
+        }
+    ]
+    assert body["E0301"]["questions"][1] == {
+        "key": "happened_at",
+        "label": "扰民施工发生的时间",
+        "type": "datetime",
+        "choices": [],
+        "required": False,
+    }
+    assert body["E0508"]["questions"][0]["type"] == "longtext"
+
+
 def test_list_searches(signed_in):
     body = signed_in.get("/api/catalogue/categories", {"q": "井盖"}).json()
     assert [c["code"] for c in body] == ["C0101"]

@@ -1,7 +1,7 @@
 /* gridgov case pages — progressive enhancement only; every form works without it.
    - deadlines (<time class="sla" data-due data-warn>) tick every 30 s: yellow after warn, red when overdue;
    - the category search box filters the categories (name, code, keywords, major) as you type;
-   - the chosen category's extra questions are drawn from its JSON (values typed are kept);
+   - the chosen category's extra questions are drawn from its JSON (values typed are kept by key);
    - chosen photos are previewed; the report page asks for the position once; forms post once. */
 (function () {
   "use strict";
@@ -103,23 +103,88 @@
   }
 
   var questionsBox = document.getElementById("questions");
+  function requiredMark(parent, q) {
+    if (!q.required) return;
+    var em = document.createElement("em");
+    em.className = "required";
+    em.textContent = T.required || "*";
+    parent.appendChild(document.createTextNode(" "));
+    parent.appendChild(em);
+  }
+  // multichoice, longtext and datetime are wide: the label above the control, in a block
+  function wideCell(q, value) {
+    var cell = document.createElement("div");
+    cell.className = "cell-block question question-" + q.type;
+    cell.setAttribute("data-question", q.key);
+    var field;
+    if (q.type === "multichoice") {
+      // a fieldset of checkboxes, posted as repeated answers.<key> values
+      field = document.createElement("fieldset");
+      field.className = "field";
+      field.id = "q-" + q.key;
+      var legend = document.createElement("legend");
+      legend.textContent = q.label;
+      requiredMark(legend, q);
+      field.appendChild(legend);
+      var ticked = Array.isArray(value) ? value : [];
+      (q.choices || []).forEach(function (choice, i) {
+        var row = document.createElement("label");
+        row.className = "choice-row";
+        var box = document.createElement("input");
+        box.type = "checkbox";
+        box.name = "answers." + q.key;
+        box.id = "q-" + q.key + "-" + (i + 1);
+        box.value = choice;
+        box.checked = ticked.indexOf(choice) >= 0;
+        var text = document.createElement("span");
+        text.textContent = choice;
+        row.appendChild(box);
+        row.appendChild(text);
+        field.appendChild(row);
+      });
+    } else {
+      field = document.createElement("div");
+      field.className = "field";
+      var label = document.createElement("label");
+      label.htmlFor = "q-" + q.key;
+      label.textContent = q.label;
+      requiredMark(label, q);
+      field.appendChild(label);
+      var input;
+      if (q.type === "longtext") {
+        input = document.createElement("textarea");
+        input.rows = 4;
+        input.maxLength = 2000;
+        input.value = typeof value === "string" ? value : "";
+        field.appendChild(input);
+      } else {
+        input = document.createElement("input");
+        input.type = "datetime-local";
+        input.value = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(value || "") ? value.slice(0, 16) : "";
+        var control = document.createElement("div");
+        control.className = "form-control";
+        control.appendChild(input);
+        field.appendChild(control);
+      }
+      input.name = "answers." + q.key;
+      input.id = "q-" + q.key;
+    }
+    cell.appendChild(field);
+    return cell;
+  }
   function questionCell(q, value) {
+    if (q.type === "multichoice" || q.type === "longtext" || q.type === "datetime") return wideCell(q, value);
     var cell = document.createElement("div");
     cell.className = "form-cell question";
     cell.setAttribute("data-question", q.key);
     var label = document.createElement("label");
     label.htmlFor = "q-" + q.key;
     label.textContent = q.label;
-    if (q.required) {
-      var em = document.createElement("em");
-      em.className = "required";
-      em.textContent = T.required || "*";
-      label.appendChild(document.createTextNode(" "));
-      label.appendChild(em);
-    }
+    requiredMark(label, q);
     var control = document.createElement("div");
     control.className = "form-control";
     var field;
+    if (typeof value !== "string" && typeof value !== "boolean") value = "";
     if (q.type === "choice") {
       field = document.createElement("select");
       field.className = "select";
@@ -160,10 +225,19 @@
     return cell;
   }
   if (select && questionsBox) {
+    // what was typed is remembered by question key (ticked boxes as a list), so it comes back
+    // when a category asking the same question is chosen, even after another one was
+    var kept = {};
     select.addEventListener("change", function () {
-      var kept = {};
+      var lists = {};
       questionsBox.querySelectorAll("[name^='answers.']").forEach(function (el) {
-        kept[el.name.slice(8)] = el.type === "checkbox" ? el.checked : el.value;
+        var key = el.name.slice(8);
+        if (el.type === "checkbox" && !el.classList.contains("switch")) {
+          if (!lists[key]) lists[key] = kept[key] = [];
+          if (el.checked) kept[key].push(el.value);
+        } else {
+          kept[key] = el.type === "checkbox" ? el.checked : el.value;
+        }
       });
       questionsBox.innerHTML = "";
       var category = byCode[select.value];

@@ -1,0 +1,29 @@
+"""Rate limits counted in the cache: a fixed window per key.
+
+Shared between processes when the cache is (``GRIDGOV_CACHE_URL`` pointing at Redis); with the
+default local-memory cache each process counts on its own.
+"""
+
+import time
+
+from django.core.cache import cache
+
+
+def rate_limit_hit(key: str, *, limit: int, window: int = 60) -> int | None:
+    """Count one hit of ``key``. ``None`` while within ``limit`` hits per ``window`` seconds,
+    else the seconds until the window turns (for ``Retry-After``)."""
+    if limit <= 0:
+        return None
+    now = time.time()
+    slot = f"ratelimit:{key}:{int(now // window)}"
+    if cache.add(slot, 1, window + 1):
+        count = 1
+    else:
+        try:
+            count = cache.incr(slot)
+        except ValueError:  # expired between add and incr: a new window
+            cache.add(slot, 1, window + 1)
+            count = 1
+    if count > limit:
+        return max(1, int(window - now % window) + 1)
+    return None
