@@ -185,7 +185,8 @@ def _other_cases(users, residents, grids, units) -> int:
             else grids[rng.randrange(len(grids))]
         )
         category, description, answers = _report_payload(i)
-        start = now - timedelta(days=days, minutes=rng.randrange(5, 50))
+        # Twelve steps seven minutes apart, all of them before now.
+        start = now - timedelta(days=days, minutes=rng.randrange(90, 150))
         at = [start + timedelta(minutes=7 * k) for k in range(12)]
         resident = residents[i % len(residents)]
         # In 孟倩's grid residents snap and she patrols; elsewhere cases come by the 12345 hotline.

@@ -5,9 +5,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
 from gridgov.cases.demo import ARTICLE_CASE_ID
-from gridgov.cases.models import Case, CaseStatus, TaskStatus
+from gridgov.cases.models import Case, CaseEvent, CaseStatus, TaskStatus
 from gridgov.cases.selectors import cases_overdue, tasks_overdue
 
 SH = ZoneInfo("Asia/Shanghai")
@@ -36,6 +37,8 @@ def test_demo_tells_the_articles_case_and_fills_every_state(settings, tmp_path):
     # and the other cases cover every state, with one returned and re-dispatched, one merged,
     # and at least one overdue
     statuses = set(Case.objects.values_list("status", flat=True))
+    # and nothing happened in the future
+    assert not CaseEvent.objects.filter(at__gt=timezone.now()).exists()
     assert set(CaseStatus.values) <= statuses
     assert Case.objects.count() >= 30
     assert Case.objects.filter(tasks__status=TaskStatus.RETURNED).count() == 1

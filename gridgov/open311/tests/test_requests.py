@@ -16,20 +16,23 @@ from gridgov.cases import services as case_services
 from gridgov.cases.models import Case, CaseStatus, Channel, Photo
 from gridgov.cases.selectors import cases_list
 
-from .conftest import NOWHERE, jpeg
+from .conftest import IN_GRID, NOWHERE, jpeg
+
+#: What a client may tell of the person behind a report.
+CONTACT = {
+    "first_name": "秀兰",
+    "last_name": "王",
+    "phone": "13800138000",
+    "email": "wxl@example.cn",
+    "device_id": "dev-1",
+    "account_id": "acc-9",
+}
 
 
 def test_a_located_request_is_filed_as_an_open311_case_in_the_centres_queue(o311, world, key):
     # given a client with a key and a report inside 张家村第一网格
     # when it posts the request
-    answer = o311.report(
-        first_name="秀兰",
-        last_name="王",
-        phone="13800138000",
-        email="wxl@example.cn",
-        device_id="dev-1",
-        account_id="acc-9",
-    )
+    answer = o311.report(**CONTACT)
     # then the case is registered at once and its number returned
     assert answer.status == 201
     number = answer.body[0]["service_request_id"]
@@ -237,8 +240,6 @@ def _file(world, *, at=None, **kwargs) -> Case:
 
 
 def test_a_request_shows_status_notes_agency_and_expected_time(o311, world):
-    from .conftest import IN_GRID
-
     case = _file(world, point=IN_GRID, description="破损，联系人13800138000，身份证210103199001011234")
     case_services.case_accept(actor=world.users.centre, case=case)
     case_services.case_dispatch(
@@ -258,14 +259,7 @@ def test_a_request_shows_status_notes_agency_and_expected_time(o311, world):
 
 
 def test_reporter_and_contact_never_appear(o311):
-    answer = o311.report(
-        first_name="秀兰",
-        last_name="王",
-        phone="13800138000",
-        email="wxl@example.cn",
-        account_id="acc-9",
-        device_id="dev-1",
-    )
+    answer = o311.report(**CONTACT)
     number = answer.body[0]["service_request_id"]
     for fmt in ("json", "xml"):
         raw = o311.client.get(f"/open311/v2/requests/{number}.{fmt}", {"extensions": "true"}).content.decode()
@@ -275,8 +269,6 @@ def test_reporter_and_contact_never_appear(o311):
 
 
 def test_unverified_and_withdrawn_reports_are_not_published(o311, world):
-    from .conftest import IN_GRID
-
     resident_case, _ = case_services.case_report(
         actor=world.users.resident,
         category=world.pavement,
@@ -295,8 +287,6 @@ def test_unverified_and_withdrawn_reports_are_not_published(o311, world):
 
 
 def test_search_filters_by_ids_codes_status_and_dates(o311, world):
-    from .conftest import IN_GRID
-
     now = timezone.now()
     old = _file(world, point=IN_GRID, at=now - timedelta(days=100))
     recent = _file(world, point=IN_GRID, at=now - timedelta(days=3))
@@ -353,8 +343,6 @@ def test_unknown_request_and_token_are_404_in_both_formats(o311):
 
 
 def test_pages_and_page_size(o311, world):
-    from .conftest import IN_GRID
-
     cases = [_file(world, point=IN_GRID) for _ in range(5)]
     newest_first = [c.number for c in reversed(cases)]
     page = lambda n: [r["service_request_id"] for r in o311.get("requests", page=n, page_size=2).body]  # noqa: E731
@@ -362,8 +350,6 @@ def test_pages_and_page_size(o311, world):
 
 
 def test_jurisdiction_narrows_to_a_city_or_county(o311, world, settings):
-    from .conftest import IN_GRID
-
     case = _file(world, point=IN_GRID)
     settings.GRIDGOV_OPEN311_JURISDICTIONS = ["panjin.example.cn"]
     for jurisdiction in ("211100", "211100000000", "211122", "panjin.example.cn"):
@@ -375,8 +361,6 @@ def test_jurisdiction_narrows_to_a_city_or_county(o311, world, settings):
 
 
 def test_the_list_takes_a_constant_number_of_queries(o311, world):
-    from .conftest import IN_GRID
-
     def count(extensions: str) -> int:
         with CaptureQueriesContext(connection) as queries:
             assert o311.get("requests", extensions=extensions).status == 200
@@ -418,13 +402,7 @@ def test_extensions_add_attributes_channel_photos_and_the_public_timeline(o311, 
 
 def test_the_centre_sees_the_contact_in_full_and_others_masked(o311, world, client):
     # given an Open311 request with the reporter's contact
-    answer = o311.report(
-        first_name="秀兰",
-        last_name="王",
-        phone="13800138000",
-        email="wxl@example.cn",
-        media_url="https://img.example.cn/a.jpg",
-    )
+    answer = o311.report(**CONTACT, media_url="https://img.example.cn/a.jpg")
     number = answer.body[0]["service_request_id"]
     # when the street centre reads it, on the page and in the API
     client.force_login(world.users.centre)
