@@ -35,6 +35,10 @@ print(json.dumps({"tokens": tokens, "points": points}))
 """
 
 
+#: The required extra questions of the categories reported.
+ANSWERS = {"E0101": {"waste_kinds": ["生活垃圾"]}}
+
+
 def run() -> dict:
     with installation() as env:
         setup = shell_json(env, SETUP % {"clients": CLIENTS})
@@ -45,12 +49,14 @@ def run() -> dict:
 
             def create(index, job):
                 lon, lat = points[rng.randrange(len(points))]
+                category = categories[job % len(categories)]
                 body = {
                     "client_id": str(uuid.uuid4()),
-                    "category": categories[job % len(categories)],
+                    "category": category,
                     "description": f"压测上报 {job}",
                     "lon": lon + rng.uniform(-0.0003, 0.0003),
                     "lat": lat + rng.uniform(-0.0003, 0.0003),
+                    "answers": ANSWERS.get(category, {}),
                 }
                 return request(port, "POST", "/api/cases/", tokens[index], body)
 

@@ -133,6 +133,7 @@ def run() -> dict:
                 return status, payload, elapsed
 
             load(WARMUP, post)
+            refused.clear()  # only the measured run's refusals are reported
             statuses, latencies, wall, _ = load(POSTS, post)
             posts = summary(statuses, latencies, wall)
             posts["categories"] = CATEGORIES

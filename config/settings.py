@@ -175,6 +175,26 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 # --- Background work (Django Tasks API) -------------------------------------------------------
 # The database backend by default; `manage.py db_worker` runs the queue. "immediate" runs each
 # task in the process that enqueues it (tests, single-process installs).
+# The cache (rendered cases, placements, the catalogue and calendar, rate limits): each process's
+# memory by default; shared by every process when GRIDGOV_CACHE_URL names a Redis server
+# (redis://host:6379/0; install the "redis" extra).
+GRIDGOV_CACHE_URL = os.environ.get("GRIDGOV_CACHE_URL", "")
+if GRIDGOV_CACHE_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": GRIDGOV_CACHE_URL,
+            "KEY_PREFIX": "gridgov",
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": 10_000},
+        }
+    }
+
 _tasks_backend = os.environ.get("GRIDGOV_TASKS_BACKEND", "database")
 TASKS = {
     "default": {

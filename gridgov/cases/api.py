@@ -18,6 +18,7 @@ from ninja import File, Form, Router, Schema, UploadedFile
 from ninja.pagination import PageNumberPagination, paginate
 
 from gridgov.catalogue.models import Category
+from gridgov.catalogue.selectors import category_active
 from gridgov.core.errors import NotFound, ValidationFailed
 from gridgov.core.masking import mask_email, mask_name
 from gridgov.orgs.models import HandlingUnit
@@ -284,9 +285,6 @@ def case_out(user, case: Case, actions: list[str] | None = None) -> CaseOut:
     )
 
 
-CATEGORY_TTL_SECONDS = 60
-
-
 def _json(body: Schema | bytes, status: int = 200) -> HttpResponse:
     """A response already rendered by pydantic (the declared schema documents it; validating
     our own output a second time is skipped on the hottest endpoints)."""
@@ -297,12 +295,7 @@ def _json(body: Schema | bytes, status: int = 200) -> HttpResponse:
 def _category(code: str | None) -> Category | None:
     if not code:
         return None
-    key = f"category:{code}"
-    category = cache.get(key)
-    if category is None:
-        category = Category.objects.filter(code=code, is_active=True).select_related("parent").first()
-        if category is not None:
-            cache.set(key, category, CATEGORY_TTL_SECONDS)
+    category = category_active(code)
     if category is None:
         raise ValidationFailed(fields={"category": [_("Unknown category.")]})
     return category

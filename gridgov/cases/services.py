@@ -386,13 +386,12 @@ def case_report(
     """
     if channel not in Channel.values:
         raise ValidationFailed(fields={"channel": [_("Choose a valid channel.")]})
-    viewer = access.viewer(actor)
-    if channel == Channel.PATROL and not viewer.grid_paths:
-        raise PermissionDenied(_("Only grid workers file patrol reports."))
     if channel == Channel.OPEN311:
         if not access.is_open311_client(actor):
             raise PermissionDenied(_("Only Open311 clients file cases from this channel."))
-    elif channel not in (Channel.APP, Channel.PATROL) and not viewer.centre_paths:
+    elif channel == Channel.PATROL and not access.viewer(actor).grid_paths:
+        raise PermissionDenied(_("Only grid workers file patrol reports."))
+    elif channel not in (Channel.APP, Channel.PATROL) and not access.viewer(actor).centre_paths:
         # Hotline calls and external systems' cases are entered by a command centre.
         raise PermissionDenied(_("Only a command centre enters cases from this channel."))
     clean_answers = _validate_report(

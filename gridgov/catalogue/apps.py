@@ -7,6 +7,9 @@ class CatalogueConfig(AppConfig):
     label = "catalogue"
     verbose_name = _("Catalogue")
 
+    def ready(self) -> None:
+        from . import signals  # noqa: F401  (connects the catalogue's generation bumps)
+
     def load_demo(self, out):
         from .demo import load_demo
 

@@ -2,10 +2,14 @@
 
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 
+from gridgov.core.cached import cached
 from gridgov.core.errors import NotFound
 from gridgov.orgs.models import HandlingUnit, path_prefixes
 
 from .models import Category, RoutingRule, SlaPolicy
+
+#: The name under which categories and SLA policies are cached (``core.cached``).
+CATALOGUE = "catalogue"
 
 MAX_QUERY_TERMS = 5
 
@@ -25,6 +29,24 @@ def categories_reportable(*, q: str = "") -> QuerySet[Category]:
             | Q(parent__name__icontains=term)
         )
     return qs.select_related("parent").order_by("parent__sort_order", "parent__code", "sort_order", "code")
+
+
+def category_active(code: str) -> Category | None:
+    """An active category (major or subcategory) by code, with its major selected, or ``None``;
+    kept in the cache (``core.cached``): reports look their category up on every write."""
+    code = (code or "").strip().upper()
+    return cached(
+        CATALOGUE,
+        f"category:{code}",
+        lambda: Category.objects.filter(code=code, is_active=True).select_related("parent").first(),
+    )
+
+
+def categories_by_id() -> dict[int, Category]:
+    """Every category by primary key, with its major (a few dozen rows), from the cache."""
+    return cached(
+        CATALOGUE, "all", lambda: {c.pk: c for c in Category.objects.select_related("parent").order_by()}
+    )
 
 
 def category_get(*, code: str) -> Category:
@@ -76,8 +98,12 @@ def _sla_policies(category: Category):
 def sla_policy(*, category: Category, urgency: str, stage: str) -> SlaPolicy | None:
     """The limit that applies to ``category`` at ``urgency`` and ``stage``: the category's own
     policy, else its major's, else the default (no category); ``None`` when there is none.
-    One query."""
-    return _sla_policies(category).filter(urgency=urgency, stage=stage).order_by("rank").first()
+    At most one query: the answer is kept in the cache (``core.cached``)."""
+    return cached(
+        CATALOGUE,
+        f"sla:{category.pk}:{urgency}:{stage}",
+        lambda: _sla_policies(category).filter(urgency=urgency, stage=stage).order_by("rank").first(),
+    )
 
 
 def sla_policies(*, category: Category, urgency: str) -> dict[str, SlaPolicy]:

@@ -5,3 +5,6 @@ class CoreConfig(AppConfig):
     name = "gridgov.core"
     label = "core"
     verbose_name = "Core"
+
+    def ready(self) -> None:
+        from . import signals  # noqa: F401  (connects the calendar's generation bumps)

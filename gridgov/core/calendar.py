@@ -5,8 +5,10 @@ SLA limits are counted in working minutes: the periods of ``settings.GRIDGOV_WOR
 a working day when it is Monday to Friday, unless a ``WorkCalendarDay`` row says otherwise
 (a public holiday, or a make-up working day on a weekend).
 
-Exception days are read a window at a time, so a deadline 30 working days away costs one query,
-not one per day. Nothing is cached between calls: a row edited in the admin counts at once.
+Exception days (a few dozen a year) are read all at once and kept in the cache
+(``core.cached``): a deadline costs no query while they are fresh. A row saved or deleted
+through the ORM (the admin) counts at once; a bulk change must call
+``generation_bump(CALENDAR)``.
 """
 
 import json
@@ -19,12 +21,12 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db.models import Model
 from django.utils import timezone
 
+from .cached import cached
 from .models import DayKind, WorkCalendarDay
 
 DATA_FILE = Path(__file__).resolve().parent / "data" / "work_calendar_cn.json"
 ONE_DAY = timedelta(days=1)
-# Days of exceptions read at a time when a computation runs past what it loaded.
-WINDOW_DAYS = 62
+CALENDAR = "calendar"
 
 
 def work_periods() -> list[tuple[time, time]]:
@@ -42,24 +44,24 @@ def work_periods() -> list[tuple[time, time]]:
     return periods
 
 
+def _exceptions() -> dict[date, bool]:
+    """Every exception day: ``True`` for a make-up working day, ``False`` for a holiday."""
+    return cached(
+        CALENDAR,
+        "days",
+        lambda: {
+            day: kind == DayKind.WORKDAY for day, kind in WorkCalendarDay.objects.values_list("date", "kind")
+        },
+    )
+
+
 class _Days:
-    """Which days are working days; exception rows are loaded for ``[first, last]`` and then a
-    window further each time a day past what was loaded is asked for."""
+    """Which days are working days."""
 
-    def __init__(self, first: date, last: date):
-        self._exceptions: dict[date, bool] = {}
-        self._loaded_until = first - ONE_DAY
-        self._load_until(last)
-
-    def _load_until(self, last: date) -> None:
-        rows = WorkCalendarDay.objects.filter(date__gt=self._loaded_until, date__lte=last)
-        for day, kind in rows.values_list("date", "kind"):
-            self._exceptions[day] = kind == DayKind.WORKDAY
-        self._loaded_until = last
+    def __init__(self):
+        self._exceptions = _exceptions()
 
     def is_workday(self, day: date) -> bool:
-        if day > self._loaded_until:
-            self._load_until(max(day, self._loaded_until + timedelta(days=WINDOW_DAYS)))
         return self._exceptions.get(day, day.weekday() < 5)
 
 
@@ -75,7 +77,7 @@ def _local(moment: datetime) -> datetime:
 
 def is_workday(day: date) -> bool:
     """Whether ``day`` is a working day on the work calendar."""
-    return _Days(day, day).is_workday(day)
+    return _Days().is_workday(day)
 
 
 def working_minutes_add(start: datetime, minutes: int) -> datetime:
@@ -91,11 +93,7 @@ def working_minutes_add(start: datetime, minutes: int) -> datetime:
     periods = work_periods()
     local = _local(start)
     day = local.date()
-    per_day = sum(
-        (closes - opens for opens, closes in _opening_hours(day, periods, local.tzinfo)), timedelta()
-    )
-    # Enough calendar days for the working days needed plus the longest holiday; extended if not.
-    days = _Days(day, day + timedelta(days=timedelta(minutes=minutes) // per_day * 7 // 5 + 21))
+    days = _Days()
     remaining = timedelta(minutes=minutes)
     while True:
         if days.is_workday(day):
@@ -114,7 +112,7 @@ def working_minutes_between(start: datetime, end: datetime) -> int:
         return 0
     periods = work_periods()
     start, end = _local(start), _local(end)
-    days = _Days(start.date(), end.date())
+    days = _Days()
     total = timedelta()
     day = start.date()
     while day <= end.date():

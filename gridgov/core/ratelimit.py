@@ -9,12 +9,12 @@ import time
 from django.core.cache import cache
 
 
-def rate_limit_hit(key: str, *, limit: int, window: int = 60) -> int | None:
+def rate_limit_hit(key: str, *, limit: int, window: int = 60, now: float | None = None) -> int | None:
     """Count one hit of ``key``. ``None`` while within ``limit`` hits per ``window`` seconds,
     else the seconds until the window turns (for ``Retry-After``)."""
     if limit <= 0:
         return None
-    now = time.time()
+    now = time.time() if now is None else now
     slot = f"ratelimit:{key}:{int(now // window)}"
     if cache.add(slot, 1, window + 1):
         count = 1

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from gridgov.cases.models import OPEN_TASK_STATUSES, Case, CaseEvent
+from gridgov.cases.models import OPEN_TASK_STATUSES, Case, CaseEvent, Channel
 from gridgov.cases.selectors import action_label
 from gridgov.catalogue.models import Category
 from gridgov.core.masking import redact_text
@@ -117,10 +117,10 @@ def token(case: Case) -> dict:
     }
 
 
-def _expected(case: Case):
-    if case.due_at is not None:
-        return case.due_at
-    dues = [t.due_at for t in case.live_tasks if t.due_at is not None and t.status in OPEN_TASK_STATUSES]
+def _expected(row: dict):
+    if row["due_at"] is not None:
+        return row["due_at"]
+    dues = [due for status, due, _unit in row["tasks"] if due is not None and status in OPEN_TASK_STATUSES]
     return max(dues) if dues else None
 
 
@@ -128,29 +128,49 @@ def media_url(base_url: str, photo_id: int) -> str:
     return f"{base_url}media/{photo_id}.jpg"
 
 
-def request(case: Case, *, base_url: str, extensions: bool = False) -> dict:
-    row = {
-        "service_request_id": case.number,
-        "status": open311_status(case.status),
-        "status_notes": redact_text(case.status_note),
-        "service_name": case.category.name,
-        "service_code": case.category.code,
-        "description": redact_text(case.description),
-        "agency_responsible": "、".join(dict.fromkeys(t.unit.name for t in case.live_tasks)),
+def requests(rows: list[dict], *, base_url: str, extensions: bool = False) -> Many:
+    """Published requests (``selectors.requests_find`` rows) in the spec's ``request`` shape."""
+    labels = _Labels() if extensions else None
+    return Many("request", [_request(row, base_url, labels) for row in rows])
+
+
+class _Labels:
+    """Display names looked up once per answer, not once per row."""
+
+    def __init__(self):
+        self.channels = {value: str(label) for value, label in Channel.choices}
+        self._actions: dict[str, str] = {}
+
+    def action(self, action: str) -> str:
+        if action not in self._actions:
+            self._actions[action] = action_label(action)
+        return self._actions[action]
+
+
+def _request(row: dict, base_url: str, labels: "_Labels | None") -> dict:
+    category = row["category"]
+    document = {
+        "service_request_id": row["number"],
+        "status": open311_status(row["status"]),
+        "status_notes": redact_text(row["status_note"]),
+        "service_name": category.name,
+        "service_code": category.code,
+        "description": redact_text(row["description"]),
+        "agency_responsible": "、".join(dict.fromkeys(unit for _s, _d, unit in row["tasks"])),
         "service_notice": None,
-        "requested_datetime": case.created_at,
-        "updated_datetime": case.updated_at,
-        "expected_datetime": _expected(case),
-        "address": redact_text(case.address),
-        "address_id": case.path if case.grid_id else None,
+        "requested_datetime": row["created_at"],
+        "updated_datetime": row["updated_at"],
+        "expected_datetime": _expected(row),
+        "address": redact_text(row["address"]),
+        "address_id": row["path"] if row["grid_id"] else None,
         "zipcode": None,
-        "lat": case.lat,
-        "long": case.lon,
-        "media_url": media_url(base_url, case.photo_id) if case.photo_id else (case.media_url or None),
+        "lat": row["lat"],
+        "long": row["lon"],
+        "media_url": media_url(base_url, row["photo_id"]) if row["photo_id"] else (row["media_url"] or None),
     }
-    if extensions:
-        row.update(_extensions(case, base_url))
-    return row
+    if labels is not None:
+        document.update(_extensions(row, base_url, labels))
+    return document
 
 
 def _answer(question: dict | None, value):
@@ -161,8 +181,8 @@ def _answer(question: dict | None, value):
     return value
 
 
-def _extensions(case: Case, base_url: str) -> dict:
-    questions = {q["key"]: q for q in case.category.questions or []}
+def _extensions(row: dict, base_url: str, labels: _Labels) -> dict:
+    questions = {q["key"]: q for q in row["category"].questions or []}
     return {
         "attributes": Many(
             "attribute",
@@ -172,17 +192,17 @@ def _extensions(case: Case, base_url: str) -> dict:
                     "description": (questions.get(key) or {}).get("label", key),
                     "value": _answer(questions.get(key), value),
                 }
-                for key, value in (case.answers or {}).items()
+                for key, value in (row["answers"] or {}).items()
             ],
         ),
         "extended_attributes": {
-            "channel": case.channel,
-            "channel_name": str(case.get_channel_display()),
+            "channel": row["channel"],
+            "channel_name": labels.channels.get(row["channel"], row["channel"]),
             "photos": Many(
                 "photo",
                 [
-                    {"kind": p.kind, "media_url": media_url(base_url, p.pk), "created_datetime": p.created_at}
-                    for p in case.photo_list
+                    {"kind": kind, "media_url": media_url(base_url, pk), "created_datetime": created}
+                    for pk, kind, created in row["photos"]
                 ],
             ),
         },
@@ -190,14 +210,14 @@ def _extensions(case: Case, base_url: str) -> dict:
             "note",
             [
                 {
-                    "datetime": e.at,
-                    "status": open311_status(e.to_status or case.status),
-                    "action": e.action,
-                    "action_name": action_label(e.action),
-                    "agency": e.task.unit.name if e.task_id else None,
-                    "description": redact_text(e.note),
+                    "datetime": at,
+                    "status": open311_status(to_status or row["status"]),
+                    "action": action,
+                    "action_name": labels.action(action),
+                    "agency": unit,
+                    "description": redact_text(note),
                 }
-                for e in case.public_events
+                for at, action, to_status, note, unit in row["events"]
             ],
         ),
     }

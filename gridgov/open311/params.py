@@ -102,16 +102,18 @@ class Params:
         except ValueError:
             raise bad(name, _("Enter a valid UUID.")) from None
 
-    def moment(self, name: str, *, end: bool = False) -> datetime | None:
-        """A W3C datetime (any offset, fractional seconds) or a bare date. A bare date is a day
-        in the platform's time zone: its start, or for an ``end`` bound the start of the next
-        day (exclusive)."""
+    def moment(self, name: str, *, end: bool = False, inclusive: bool = False) -> datetime | None:
+        """A W3C datetime (any offset, fractional seconds) or a bare date, as the bound of a
+        half-open range. A bare date is a day in the platform's time zone: its start, or for an
+        ``end`` bound the start of the next day. An ``inclusive`` end datetime includes itself."""
         value = self.get(name)
         if value is None:
             return None
         moment = _parse_moment(value, end=end)
         if moment is None:
             raise bad(name, _("Enter a W3C date and time, e.g. 2026-11-27T08:00:00+08:00, or a date."))
+        if end and inclusive and not _BARE_DATE.fullmatch(value):
+            moment += timedelta(microseconds=1)
         return moment
 
     def attributes(self) -> tuple[dict, set[str]]:
@@ -133,8 +135,11 @@ class Params:
         return answers, listed
 
 
+_BARE_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
 def _parse_moment(value: str, *, end: bool) -> datetime | None:
-    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+    if _BARE_DATE.fullmatch(value):
         try:
             day = parse_date(value)
         except ValueError:

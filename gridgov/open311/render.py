@@ -20,7 +20,8 @@ FORMATS = {"xml": XML_CONTENT_TYPE, "json": JSON_CONTENT_TYPE}
 
 # Characters XML 1.0 cannot carry at all; a description may contain them (pasted text).
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
+# What a text needs done before it goes into XML (most need nothing).
+_XML_SPECIAL = re.compile("[&<>\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 @dataclass(frozen=True)
@@ -32,21 +33,28 @@ class Many:
 
 
 def w3c(value: datetime) -> str:
-    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return value.astimezone(UTC).replace(tzinfo=None, microsecond=0).isoformat() + "Z"
 
 
-def _scalar(value) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, datetime):
-        return w3c(value)
-    return _XML_INVALID.sub("", str(value)).translate(_ESCAPES)
+def _text(value: str) -> str:
+    if not _XML_SPECIAL.search(value):
+        return value
+    value = _XML_INVALID.sub("", value)
+    return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def _xml(name: str, value, out: list[str]) -> None:
-    if value is None or value == "":
+    kind = type(value)
+    if kind is str:
+        out.append(f"<{name}>{_text(value)}</{name}>" if value else f"<{name}/>")
+    elif value is None:
         out.append(f"<{name}/>")
-    elif isinstance(value, Many):
+    elif kind is dict:
+        out.append(f"<{name}>")
+        for key, child in value.items():
+            _xml(key, child, out)
+        out.append(f"</{name}>")
+    elif kind is Many:
         if not value.items:
             out.append(f"<{name}/>")
             return
@@ -54,16 +62,15 @@ def _xml(name: str, value, out: list[str]) -> None:
         for item in value.items:
             _xml(value.item, item, out)
         out.append(f"</{name}>")
-    elif isinstance(value, dict):
-        out.append(f"<{name}>")
-        for key, child in value.items():
-            _xml(key, child, out)
-        out.append(f"</{name}>")
-    elif isinstance(value, list):
+    elif kind is list:
         for item in value:
             _xml(name, item, out)
+    elif kind is bool:
+        out.append(f"<{name}>{'true' if value else 'false'}</{name}>")
+    elif isinstance(value, datetime):
+        out.append(f"<{name}>{w3c(value)}</{name}>")
     else:
-        out.append(f"<{name}>{_scalar(value)}</{name}>")
+        out.append(f"<{name}>{_text(str(value))}</{name}>")
 
 
 def to_xml(root: str, body) -> bytes:
@@ -75,20 +82,16 @@ def to_xml(root: str, body) -> bytes:
     return "".join(out).encode()
 
 
-def _plain(value):
+def _json_default(value):
     if isinstance(value, Many):
-        return [_plain(v) for v in value.items]
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_plain(v) for v in value]
+        return value.items
     if isinstance(value, datetime):
         return w3c(value)
-    return value
+    raise TypeError(f"{type(value).__name__} is not JSON serializable")
 
 
 def to_json(body) -> bytes:
-    return json.dumps(_plain(body), ensure_ascii=False, separators=(",", ":")).encode()
+    return json.dumps(body, ensure_ascii=False, separators=(",", ":"), default=_json_default).encode()
 
 
 def respond(fmt: str, root: str, body, *, status: int = 200) -> HttpResponse:

@@ -11,12 +11,12 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.conf import settings
-from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery, prefetch_related_objects
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.utils.translation import gettext as _
 
 from gridgov.cases.models import Case, CaseEvent, CaseStatus, Channel, Photo, Task, TaskStatus
 from gridgov.catalogue.models import Category
-from gridgov.catalogue.selectors import categories_reportable
+from gridgov.catalogue.selectors import categories_by_id, categories_reportable, category_active
 from gridgov.core.scoping import within
 from gridgov.orgs.models import LEVEL_PATH_LENGTH, Level, OrgUnit
 
@@ -38,6 +38,13 @@ DATATYPES = {
 
 def open311_status(status: str) -> str:
     return "closed" if status in CLOSED_STATUSES else "open"
+
+
+def is_public(case: Case) -> bool:
+    """``public_cases`` for one case in hand."""
+    if case.status in (CaseStatus.REPORTED, CaseStatus.WITHDRAWN):
+        return False
+    return not (case.status == CaseStatus.SUBMITTED and case.grid_id is None)
 
 
 def public_cases() -> QuerySet[Case]:
@@ -86,8 +93,8 @@ def services_list() -> QuerySet[Category]:
 
 def service_get(code: str | None) -> Category:
     """A reportable category by its code (the ``service_code``); unknown → 404."""
-    category = next((c for c in categories_reportable().filter(code=(code or "").upper())), None)
-    if category is None:
+    category = category_active(code or "")
+    if category is None or not category.is_reportable:
         raise Open311Error(404, _("service_code: no such service “%(code)s”.") % {"code": code})
     return category
 
@@ -140,9 +147,33 @@ def _range(field: str, bounds) -> Q:
     return q
 
 
-def requests_find(filters: RequestFilters, *, offset: int = 0, limit: int = 1000) -> list[Case]:
-    """One page of public cases, newest first, each with ``status_note``, ``photo_id`` and its
-    live tasks (``live_tasks``, for the units and deadlines): two queries."""
+#: What a published request shows of its case (read as plain values: a page holds 1,000).
+REQUEST_FIELDS = (
+    "pk",
+    "number",
+    "status",
+    "category_id",
+    "description",
+    "address",
+    "path",
+    "grid_id",
+    "lat",
+    "lon",
+    "created_at",
+    "updated_at",
+    "due_at",
+    "media_url",
+    "channel",
+)
+
+
+def requests_find(
+    filters: RequestFilters, *, offset: int = 0, limit: int = 1000, extensions: bool = False
+) -> list[dict]:
+    """One page of public requests, newest first: each a dict of ``REQUEST_FIELDS`` with
+    ``status_note``, ``photo_id``, ``category`` and ``tasks`` (live ones: status, due time,
+    unit name); with ``extensions`` also ``answers``, ``events`` and ``photos``. Two queries
+    (four with extensions) once the catalogue is cached."""
     qs = public_cases()
     if filters.jurisdiction.path:
         qs = qs.filter(within(filters.jurisdiction.path))
@@ -155,47 +186,48 @@ def requests_find(filters: RequestFilters, *, offset: int = 0, limit: int = 1000
             closed = Q(status__in=CLOSED_STATUSES)
             qs = qs.filter(closed if "closed" in filters.statuses else ~closed)
         qs = qs.filter(_range("created_at", filters.requested) & _range("updated_at", filters.updated))
-    qs = qs.select_related("category").annotate(
-        status_note=_public_note(), photo_id=_first_photo(case_id=OuterRef("pk"))
-    )
-    cases = list(qs.order_by("-number")[offset : offset + limit])
-    _attach_tasks(cases)
-    return cases
-
-
-def _attach_tasks(cases: list[Case]) -> None:
-    by_case: dict[int, list[Task]] = {c.pk: [] for c in cases}
-    if cases:
+    fields = (*REQUEST_FIELDS, "answers") if extensions else REQUEST_FIELDS
+    qs = qs.annotate(status_note=_public_note(), photo_id=_first_photo(case_id=OuterRef("pk")))
+    rows = list(qs.values(*fields, "status_note", "photo_id").order_by("-number")[offset : offset + limit])
+    categories = categories_by_id()
+    by_pk = {}
+    for row in rows:
+        row["category"] = categories[row["category_id"]]
+        row["tasks"], row["events"], row["photos"] = [], [], []
+        by_pk[row["pk"]] = row
+    if rows:
         tasks = (
-            Task.objects.filter(case_id__in=list(by_case))
+            Task.objects.filter(case_id__in=list(by_pk))
             .exclude(status=TaskStatus.RETURNED)
-            .select_related("unit")
             .order_by("created_at", "pk")
+            .values_list("case_id", "status", "due_at", "unit__name")
         )
-        for task in tasks:
-            by_case[task.case_id].append(task)
-    for case in cases:
-        case.live_tasks = by_case[case.pk]
+        for case_id, *task in tasks:
+            by_pk[case_id]["tasks"].append(task)
+    if rows and extensions:
+        events = (
+            CaseEvent.objects.filter(case_id__in=list(by_pk), internal=False)
+            .order_by("at", "pk")
+            .values_list("case_id", "at", "action", "to_status", "note", "task__unit__name")
+        )
+        for case_id, *event in events:
+            by_pk[case_id]["events"].append(event)
+        photos = (
+            Photo.objects.filter(case_id__in=list(by_pk))
+            .order_by("created_at", "pk")
+            .values_list("case_id", "pk", "kind", "created_at")
+        )
+        for case_id, *photo in photos:
+            by_pk[case_id]["photos"].append(photo)
+    return rows
 
 
-def requests_timelines(cases: list[Case]) -> None:
-    """Attach each case's public timeline (``public_events``) and photos (``photo_list``): two
-    queries, for ``extensions=true``."""
-    prefetch_related_objects(
-        cases,
-        Prefetch(
-            "events",
-            queryset=CaseEvent.objects.filter(internal=False)
-            .select_related("task__unit")
-            .order_by("at", "pk"),
-            to_attr="public_events",
-        ),
-        Prefetch("photos", queryset=Photo.objects.order_by("created_at", "pk"), to_attr="photo_list"),
+def request_get(
+    number: str, jurisdiction: Jurisdiction = Jurisdiction(), *, extensions: bool = False
+) -> dict:
+    found = requests_find(
+        RequestFilters(jurisdiction=jurisdiction, numbers=(number,)), limit=1, extensions=extensions
     )
-
-
-def request_get(number: str, jurisdiction: Jurisdiction = Jurisdiction()) -> Case:
-    found = requests_find(RequestFilters(jurisdiction=jurisdiction, numbers=(number,)), limit=1)
     if not found:
         raise Open311Error(404, _("service_request_id: no such request “%(id)s”.") % {"id": number})
     return found[0]

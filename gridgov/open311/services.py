@@ -119,10 +119,6 @@ def request_create(*, client, new: NewRequest, media: Iterable, fingerprint: str
         raise open311_errors(error) from None
 
 
-def registered(case: Case) -> bool:
-    return public_cases().filter(pk=case.pk).exists()
-
-
 def update_create(
     *, client, number: str, description: str, status: str | None, update_ref: str, media_url: str, media
 ) -> CaseEvent:

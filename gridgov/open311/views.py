@@ -87,9 +87,7 @@ def _base_url(request) -> str:
 def _window(params: Params, start_name: str, end_name: str, *, inclusive_end: bool):
     """A [start, end) range of at most ``MAX_DAYS``; one bound given, the other follows."""
     start = params.moment(start_name)
-    end = params.moment(end_name, end=True)
-    if end is not None and inclusive_end and params.get(end_name) and len(params.get(end_name)) > 10:
-        end += timedelta(microseconds=1)  # "the latest datetime to include"
+    end = params.moment(end_name, end=True, inclusive=inclusive_end)
     span = timedelta(days=MAX_DAYS)
     if start is not None and end is not None:
         if end <= start:
@@ -161,18 +159,14 @@ def requests(request, *, params, jurisdiction):
             requested=requested,
             updated=updated,
         )
-    return _requests_document(request, params, selectors.requests_find(filters, offset=offset, limit=limit))
-
-
-def _requests_document(request, params: Params, cases) -> Document:
     extensions = params.flag("extensions")
-    if extensions:
-        selectors.requests_timelines(cases)
-    base = _base_url(request)
-    return Document(
-        "service_requests",
-        Many("request", [documents.request(c, base_url=base, extensions=extensions) for c in cases]),
-    )
+    rows = selectors.requests_find(filters, offset=offset, limit=limit, extensions=extensions)
+    return _requests_document(request, rows, extensions)
+
+
+def _requests_document(request, rows: list[dict], extensions: bool) -> Document:
+    body = documents.requests(rows, base_url=_base_url(request), extensions=extensions)
+    return Document("service_requests", body)
 
 
 def _request_create(request, params: Params) -> Document:
@@ -200,14 +194,16 @@ def _request_create(request, params: Params) -> Document:
         }
     )
     case, created = services.request_create(client=client, new=new, media=media, fingerprint=fingerprint)
-    body = documents.created(case, registered=services.registered(case))
+    body = documents.created(case, registered=selectors.is_public(case))
     return Document("service_requests", Many("request", [body]), status=201 if created else 200)
 
 
 @endpoint("GET")
 def request_detail(request, *, params, jurisdiction, number):
     client_get(params, required=False)
-    return _requests_document(request, params, [selectors.request_get(number, jurisdiction)])
+    extensions = params.flag("extensions")
+    row = selectors.request_get(number, jurisdiction, extensions=extensions)
+    return _requests_document(request, [row], extensions)
 
 
 @endpoint("GET")

@@ -2,13 +2,16 @@ import pytest
 
 from gridgov.catalogue.models import Category, SlaPolicy
 from gridgov.catalogue.selectors import (
+    CATALOGUE,
     categories_reportable,
+    category_active,
     category_get,
     routing_suggest,
     sla_policies,
     sla_policy,
 )
 from gridgov.catalogue.services import routing_rule_set, sla_policy_set
+from gridgov.core.cached import generation_bump
 from gridgov.core.errors import NotFound
 
 
@@ -141,6 +144,8 @@ def test_sla_policy_falls_back_from_category_to_major_to_default(db, django_asse
     # Given only the default, the default applies
     with django_assert_num_queries(1):
         assert sla_policy(category=pothole, urgency="normal", stage="handle") == default
+    with django_assert_num_queries(0):  # kept in the cache
+        assert sla_policy(category=pothole, urgency="normal", stage="handle") == default
     # Given a policy for the major 道路交通, it applies to its subcategories
     major = sla_policy_set(category=pothole.parent, urgency="normal", stage="handle", limit_minutes=1350)
     assert sla_policy(category=pothole, urgency="normal", stage="handle") == major
@@ -154,6 +159,22 @@ def test_sla_policy_falls_back_from_category_to_major_to_default(db, django_asse
     assert own.warn_minutes == 450
     # And other urgencies and stages still use the default
     assert sla_policy(category=pothole, urgency="urgent", stage="handle").category is None
+
+
+def test_an_active_category_is_kept_in_the_cache_until_it_changes(db, django_assert_num_queries):
+    with django_assert_num_queries(1):
+        assert category_active(" c0201 ").name == "破损路面/彩砖"
+    with django_assert_num_queries(0):
+        assert category_active("C0201").parent.code == "C02"
+    # When an administrator renames it (saved through the ORM), it is read afresh at once
+    category = Category.objects.get(code="C0201")
+    category.name = "道路破损"
+    category.save()
+    assert category_active("C0201").name == "道路破损"
+    # and a bulk change is seen once its generation is bumped
+    Category.objects.filter(code="C0201").update(is_active=False)
+    generation_bump(CATALOGUE)
+    assert category_active("C0201") is None and category_active("NOPE") is None
 
 
 def test_sla_policy_is_none_without_any_policy(db):

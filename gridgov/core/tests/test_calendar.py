@@ -106,18 +106,25 @@ def test_thirty_working_days_are_counted_with_one_query(django_assert_num_querie
     assert due == at(2026, 10, 16, 17, 30)
 
 
-def test_a_long_closure_past_the_first_window_reads_one_more_window(django_assert_num_queries):
-    # Given every weekday from 9 March to 30 April 2026 closed (longer than the first window)
+def test_the_calendar_is_read_once_and_an_edit_counts_at_once(django_assert_num_queries):
+    # Given every weekday from 9 March to 30 April 2026 closed
     closed = [date(2026, 3, 9) + timedelta(days=n) for n in range(53)]
     WorkCalendarDay.objects.bulk_create(
         (WorkCalendarDay(date=day, kind=DayKind.HOLIDAY, name="停工") for day in closed if day.weekday() < 5),
         ignore_conflicts=True,  # 清明 (6 April) is already a holiday
     )
     # When a one-day limit starts on Friday 6 March
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(1):
         due = working_minutes_add(at(2026, 3, 6, 8, 30), 2 * DAY)
     # Then it runs on past the closure; 1-5 May are 劳动节, so the second day is Wednesday 6 May
     assert due == at(2026, 5, 6, 17, 30)
+    # and the next deadline reads nothing
+    with django_assert_num_queries(0):
+        working_minutes_add(at(2026, 3, 6, 8, 30), 2 * DAY)
+    # When an administrator closes Wednesday 6 May too (saved through the ORM, as the admin does)
+    WorkCalendarDay.objects.create(date=date(2026, 5, 6), kind=DayKind.HOLIDAY, name="停工")
+    # Then the next deadline counts it at once
+    assert working_minutes_add(at(2026, 3, 6, 8, 30), 2 * DAY) == at(2026, 5, 7, 17, 30)
 
 
 def test_working_hours_come_from_settings_at_call_time(settings):

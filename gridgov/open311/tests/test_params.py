@@ -83,3 +83,10 @@ def test_page_size_out_of_range_is_a_400(value):
 def test_control_characters_are_dropped_from_values():
     p = params("description=a%00b%1Bc%0Ad%09e&service_code=%00", "post")
     assert p.get("description") == "abc\nd\te" and p.get("service_code") is None
+
+
+def test_an_inclusive_end_includes_its_own_moment_and_a_bare_date_its_whole_day():
+    p = params("end_date=2026-11-27T08:00:00Z&updated_before=2026-11-27")
+    assert p.moment("end_date", end=True, inclusive=True) == datetime(2026, 11, 27, 8, 0, 0, 1, tzinfo=UTC)
+    assert p.moment("end_date", end=True) == datetime(2026, 11, 27, 8, tzinfo=UTC)
+    assert p.moment("updated_before", end=True, inclusive=True) == datetime(2026, 11, 27, 16, tzinfo=UTC)

@@ -369,6 +369,7 @@ def test_the_list_takes_a_constant_number_of_queries(o311, world):
     case = _file(world, point=IN_GRID)
     case_services.case_accept(actor=world.users.centre, case=case)
     case_services.case_dispatch(actor=world.users.centre, case=case, units=[world.office])
+    count("")  # the first read also fills the catalogue cache
     few, few_ext = count(""), count("true")
     for _ in range(6):
         other = _file(world, point=IN_GRID)
