@@ -614,6 +614,13 @@ def _action_box(action, spec, form, *, url, title):
     }
 
 
+#: What a reporting system says of the problem with a note (Open311 updates' status).
+COMMENT_STATES = {
+    "OPEN": gettext_lazy("the reporter marks it as not solved"),
+    "CLOSED": gettext_lazy("the reporter marks it as solved"),
+}
+
+
 def _timeline(case, staff: bool, photos_by_event: dict) -> list[dict]:
     rows = []
     for e in case.timeline:
@@ -627,6 +634,8 @@ def _timeline(case, staff: bool, photos_by_event: dict) -> list[dict]:
             extra = str(dict(Rating.choices).get(e.data["rating"], ""))
         elif e.action == "report":
             extra = str(dict(Channel.choices).get(e.data.get("channel", ""), ""))
+        elif e.action == "comment" and e.data.get("status") in COMMENT_STATES:
+            extra = str(COMMENT_STATES[e.data["status"]])
         rows.append(
             {
                 "event": e,

@@ -238,7 +238,7 @@ def request_by_token(token: str) -> Case:
     case = Case.objects.filter(client_id=token, channel=Channel.OPEN311).first() if _is_uuid(token) else None
     if case is None:
         raise Open311Error(404, _("token: no such token."))
-    case.is_public = public_cases().filter(pk=case.pk).exists()
+    case.is_public = is_public(case)
     return case
 
 

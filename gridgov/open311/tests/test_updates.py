@@ -101,6 +101,10 @@ def test_a_client_adds_a_note_to_its_request_and_the_centre_is_told(
     assert Notification.objects.filter(user=world.users.centre, source=f"event:{event.pk}").exists()
     # and it is in the request's updates and timeline
     assert [u["update_id"] for u in o311.get("servicerequestupdates").body] == [str(event.pk)]
+    # and the centre's page shows the note with what the client said of the problem
+    o311.client.force_login(world.users.centre)
+    page = o311.client.get(f"/cases/{case.number}/").content.decode()
+    assert "又坏了一块" in page and "报告方标记为未解决" in page
     xml = o311.post("servicerequestupdates", "xml", service_request_id=case.number, description="再补充")
     assert xml.status == 200 and xml.body.tag == "service_request_updates"
 
