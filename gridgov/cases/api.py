@@ -444,6 +444,18 @@ def case_rate(request, number: str, payload: RateIn):
     return _act(request, number, services.case_rate, rating=payload.rating or "", comment=payload.comment)
 
 
+@router.post("/{number}/resolve", response=CaseOut, summary="Centre: resolve a simple case at once (即办)")
+def case_resolve(request, number: str, payload: NoteIn):
+    return _act(request, number, services.case_resolve, note=payload.note)
+
+
+@router.post(
+    "/{number}/reopen", response=CaseOut, summary="Centre: reopen a case rated unsatisfied (重办), once"
+)
+def case_reopen(request, number: str, payload: ReasonIn):
+    return _act(request, number, services.case_reopen, reason=payload.reason or "")
+
+
 @router.post("/{number}/withdraw", response=CaseOut, summary="Reporter: withdraw before dispatch")
 def case_withdraw(request, number: str, payload: ReasonIn):
     return _act(request, number, services.case_withdraw, reason=payload.reason or "")

@@ -106,6 +106,17 @@ class NoteForm(forms.Form):
     note = forms.CharField(label=_("Note"), required=False, max_length=500, widget=_textarea(_("Optional")))
 
 
+class ResolveForm(forms.Form):
+    """即办: what the centre did (required by the service)."""
+
+    note = forms.CharField(
+        label=_("How it was resolved"),
+        required=False,
+        max_length=500,
+        widget=_textarea(_("e.g. told the caller where to apply (required)")),
+    )
+
+
 class ReasonForm(forms.Form):
     reason = forms.CharField(
         label=_("Reason"), required=False, max_length=500, widget=_textarea(_("Say why (required)"))

@@ -143,6 +143,7 @@ class Case(Deadline):
         "self", verbose_name=_("merged into"), null=True, blank=True, on_delete=models.PROTECT
     )
     rework_count = models.PositiveSmallIntegerField(_("rework count"), default=0)
+    reopen_count = models.PositiveSmallIntegerField(_("reopen count"), default=0)
     # Raised by every step (an event, added photos): readers may cache what they render of a
     # case under its version.
     version = models.PositiveIntegerField(default=1, editable=False)

@@ -796,6 +796,66 @@ def case_rate(*, actor, case: Case, rating: str, comment: str = "", at: datetime
 
 
 @transaction.atomic
+def case_resolve(*, actor, case: Case, note: str, at: datetime | None = None) -> Case:
+    """即办: the command centre settles a simple matter itself at once (a question answered on
+    the phone, advice given): the case is closed with what was done, and can be rated."""
+    note = _require_text(note, "note", _("Say how it was resolved."))
+    now = _now(at)
+    return _case_step(case=case, action="resolve", actor=actor, at=now, note=note, fields={"closed_at": now})[
+        0
+    ]
+
+
+#: How many times a case may be reopened (重办) after an unsatisfied rating.
+MAX_REOPENS = 1
+
+
+def _reopen_refusal(case: Case) -> str:
+    """Why a rated case cannot be reopened ("" when it can)."""
+    if case.rating != Rating.UNSATISFIED:
+        return _("Only a case rated unsatisfied is reopened.")
+    if case.reopen_count >= MAX_REOPENS:
+        return _("A case is reopened once only.")
+    return ""
+
+
+def case_reopen(*, actor, case: Case, reason: str, at: datetime | None = None) -> Case:
+    """重办: the reporter rated the result unsatisfied, and the centre sends the finished tasks
+    back to their units, with new deadlines; once per case."""
+    reason = _require_text(reason, "reason", _("Say what must be done again."))
+    now = _now(at)
+    with transaction.atomic():
+        locked = Case.objects.select_for_update().select_related("category").get(pk=case.pk)
+        if locked.status == CaseStatus.RATED:
+            refusal = _reopen_refusal(locked)
+            if refusal:
+                raise Conflict(refusal, code="reopen_refused")
+            if not locked.tasks.filter(status=TaskStatus.DONE).exists():
+                raise Conflict(
+                    _("No handling unit worked on this case: enter it again as a new case."),
+                    code="reopen_refused",
+                )
+        done, _event_row = _case_step(
+            case=locked,
+            action="reopen",
+            actor=actor,
+            at=now,
+            note=reason,
+            fields={
+                "reopen_count": F("reopen_count") + 1,
+                "rating": "",
+                "rating_comment": "",
+                "rated_at": None,
+                "closed_at": None,
+            },
+        )
+        for task in done.tasks.filter(status=TaskStatus.DONE).select_related("unit"):
+            task.case = done
+            _task_step(task=task, action="reopen", actor=actor, at=now, note=reason, authorise=False)
+        return done
+
+
+@transaction.atomic
 def case_withdraw(*, actor, case: Case, reason: str = "", at: datetime | None = None) -> Case:
     return _case_step(case=case, action="withdraw", actor=actor, at=at, note=(reason or "").strip())[0]
 
@@ -804,5 +864,9 @@ def actions_for(user, case: Case) -> list[str]:
     """The case actions ``user`` may take now (for pages and the API's ``actions`` field)."""
     kinds = access.actor_kinds(user, case)
     return [
-        action for action, t in CASE_TRANSITIONS.items() if case.status in t.sources and kinds & set(t.actors)
+        action
+        for action, t in CASE_TRANSITIONS.items()
+        if case.status in t.sources
+        and kinds & set(t.actors)
+        and not (action == "reopen" and _reopen_refusal(case))
     ]

@@ -89,11 +89,17 @@ def case_event_notify(event_id: int) -> int:
     elif action == "complete":
         users = grid_workers_of(case) or centre_operators_of(case)
         send(users, K.TO_CHECK, _("Case %(number)s was handled: please re-check on site") % title_args)
-    elif action == "rework":
+    elif action in ("rework", "reopen"):
         units = case.tasks.values_list("unit_id", flat=True)
         send(
             unit_handlers_of(units), K.REWORK, _("Case %(number)s must be reworked") % title_args, event.note
         )
+        if action == "reopen":
+            send(
+                _reporter(case),
+                K.CASE_UPDATE,
+                _("Your report %(number)s is being handled again.") % title_args,
+            )
     elif action == "check":
         send(
             centre_operators_of(case),
@@ -130,14 +136,20 @@ def case_event_notify(event_id: int) -> int:
             _("Your report %(number)s is handled together with case %(into)s.")
             % {**title_args, "into": event.data.get("into", "")},
         )
-    elif action == "close":
+    elif action in ("close", "resolve"):
+        text = (
+            _("Your report %(number)s was fixed: please rate it.")
+            if action == "close"
+            else _("Your report %(number)s was resolved by the command centre: please rate it.")
+        )
         send(
             _reporter(case),
             K.PLEASE_RATE,
-            _("Your report %(number)s was fixed: please rate it.") % title_args,
+            text % title_args,
+            event.note if action == "resolve" else "",
             sms=True,
         )
-    elif action == "rate" and case.rating == "unsatisfied":
+    elif action == "rate" and event.data.get("rating") == "unsatisfied":
         send(
             centre_operators_of(case),
             K.CASE_UPDATE,

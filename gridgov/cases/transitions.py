@@ -48,6 +48,8 @@ CASE_TRANSITIONS: dict[str, Transition] = {
             "merge", _("merge as duplicate"), (C.REPORTED, C.SUBMITTED, C.ACCEPTED), C.MERGED, (CENTRE,)
         ),
         Transition("dispatch", _("dispatch"), (C.ACCEPTED,), C.DISPATCHED, (CENTRE,)),
+        # 即办: a simple matter (a question answered on the phone) the centre settles at once.
+        Transition("resolve", _("resolved at once"), (C.SUBMITTED, C.ACCEPTED), C.CLOSED, (CENTRE,)),
         # Taken by the platform when the last open task of a dispatched case is finished.
         Transition("complete", _("all tasks finished"), (C.DISPATCHED,), C.HANDLED, (SYSTEM,), Stage.VERIFY),
         # Taken by the platform when the last open task is returned and none is finished.
@@ -58,6 +60,8 @@ CASE_TRANSITIONS: dict[str, Transition] = {
         Transition("rework", _("sent back for rework"), (C.HANDLED,), C.DISPATCHED, (GRID_WORKER, CENTRE)),
         Transition("close", _("close"), (C.CHECKED,), C.CLOSED, (CENTRE,)),
         Transition("rate", _("rate"), (C.CLOSED,), C.RATED, (REPORTER, CENTRE)),
+        # 重办: the reporter was not satisfied; the centre sends the finished tasks back, once.
+        Transition("reopen", _("reopened"), (C.RATED,), C.DISPATCHED, (CENTRE,)),
         Transition(
             "withdraw", _("withdraw"), (C.REPORTED, C.SUBMITTED, C.ACCEPTED), C.WITHDRAWN, (REPORTER,)
         ),

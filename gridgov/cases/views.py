@@ -45,6 +45,7 @@ from .forms import (
     RateForm,
     ReasonForm,
     ReportForm,
+    ResolveForm,
 )
 from .models import (
     OPEN_STATUSES,
@@ -521,6 +522,19 @@ CASE_ACTIONS: dict[str, ActionSpec] = {
         ),
         gettext_lazy("Thank you for your rating."),
     ),
+    "resolve": ActionSpec(
+        ResolveForm,
+        lambda u, c, f: services.case_resolve(actor=u, case=c, note=f.cleaned_data["note"]),
+        gettext_lazy("Resolved and closed. The reporter is asked to rate it."),
+        primary=False,
+    ),
+    "reopen": ActionSpec(
+        ReasonForm,
+        lambda u, c, f: services.case_reopen(actor=u, case=c, reason=f.cleaned_data["reason"]),
+        gettext_lazy("Reopened: the handling units work on it again."),
+        primary=False,
+        style="warn",
+    ),
     "rework": ActionSpec(
         CheckForm,
         lambda u, c, f: services.case_check(
@@ -580,6 +594,8 @@ BUTTONS = {
     "close": gettext_lazy("Close the case"),
     "rate": gettext_lazy("Submit rating"),
     "rework": gettext_lazy("Send back for rework"),
+    "resolve": gettext_lazy("Resolve and close"),
+    "reopen": gettext_lazy("Reopen"),
     "reject": gettext_lazy("Reject"),
     "merge": gettext_lazy("Merge"),
     "withdraw": gettext_lazy("Withdraw my report"),
@@ -781,7 +797,8 @@ def _perform(request, *, spec, key, target, case, form):
 @login_required
 @require_POST
 def act(request, number: str, action: str):
-    """One case action (verify, accept, reject, merge, dispatch, check, rework, close, rate, withdraw)."""
+    """One case action (verify, accept, reject, merge, dispatch, resolve, check, rework, close,
+    rate, reopen, withdraw)."""
     spec = CASE_ACTIONS.get(action)
     if spec is None:
         raise Http404()

@@ -16,7 +16,7 @@ from gridgov.cases.models import Case, CaseStatus, Photo, Task, TaskStatus
 from gridgov.cases.selectors import cases_due_soon, cases_overdue, tasks_overdue
 from gridgov.cases.tasks import sla_sweep
 from gridgov.catalogue.models import Category
-from gridgov.core.errors import PermissionDenied, ValidationFailed
+from gridgov.core.errors import Conflict, PermissionDenied, ValidationFailed
 
 from .conftest import IN_GRID, IN_SIBLING_GRID, jpeg
 
@@ -165,6 +165,101 @@ def test_a_failed_re_check_sends_the_case_back_for_rework(world, django_capture_
     assert (task.status, task.stage) == (TaskStatus.SIGNED, "handle")
     assert Notification.objects.filter(user=world.users.unit, kind=NotificationKind.REWORK).exists()
     assert case.photos.filter(kind="verification").count() == 1
+
+
+def _rated(world, rating: str, reporter=None) -> Case:
+    """Given: a resident's report fixed by the office, re-checked, closed and rated."""
+    case, _ = services.case_report(
+        actor=world.users.resident,
+        category=Category.objects.get(code="C0301"),
+        description="垃圾满溢",
+        lon=IN_GRID[0],
+        lat=IN_GRID[1],
+    )
+    case = services.case_verify(actor=world.users.grid_worker, case=case)
+    case = services.case_accept(actor=world.users.centre, case=case)
+    case = services.case_dispatch(actor=world.users.centre, case=case, units=[world.office])
+    task = services.task_sign(actor=world.users.unit, task=case.tasks.get())
+    services.task_finish(actor=world.users.unit, task=task, note="已清运", photos=[jpeg()])
+    case = services.case_check(actor=world.users.grid_worker, case=Case.objects.get(pk=case.pk), passed=True)
+    case = services.case_close(actor=world.users.centre, case=case)
+    return services.case_rate(actor=world.users.resident, case=case, rating=rating, comment="还是有垃圾")
+
+
+def test_an_unsatisfied_case_is_reopened_once(world, django_capture_on_commit_callbacks):
+    case = _rated(world, "unsatisfied")
+    assert "reopen" in services.actions_for(world.users.centre, case)
+    assert "reopen" not in services.actions_for(world.users.resident, case)
+    # when the centre reopens it (a reason is required)
+    with pytest.raises(ValidationFailed):
+        services.case_reopen(actor=world.users.centre, case=case, reason=" ")
+    with django_capture_on_commit_callbacks(execute=True):
+        case = services.case_reopen(actor=world.users.centre, case=case, reason="诉求人反映仍有垃圾")
+    # then the office works on it again with a new handling clock, and the rating is cleared
+    assert (case.status, case.reopen_count, case.rating, case.closed_at) == (
+        CaseStatus.DISPATCHED,
+        1,
+        "",
+        None,
+    )
+    task = case.tasks.get()
+    assert (task.status, task.stage) == (TaskStatus.SIGNED, "handle") and task.due_at is not None
+    assert Notification.objects.filter(user=world.users.unit, kind=NotificationKind.REWORK).exists()
+    assert Notification.objects.filter(user=world.users.resident, title__contains=case.number).count() >= 2
+    # when it is fixed, closed and rated unsatisfied again
+    services.task_finish(actor=world.users.unit, task=task, note="已再次清运", photos=[jpeg()])
+    case = services.case_check(actor=world.users.grid_worker, case=Case.objects.get(pk=case.pk), passed=True)
+    case = services.case_close(actor=world.users.centre, case=case)
+    case = services.case_rate(actor=world.users.resident, case=case, rating="unsatisfied")
+    # then it is not offered, and refused, a second time
+    assert "reopen" not in services.actions_for(world.users.centre, case)
+    with pytest.raises(Conflict) as twice:
+        services.case_reopen(actor=world.users.centre, case=case, reason="再次不满意")
+    assert twice.value.status == 409 and "一次" in str(twice.value.message)
+
+
+def test_a_satisfied_case_is_not_reopened(world):
+    case = _rated(world, "satisfied")
+    assert "reopen" not in services.actions_for(world.users.centre, case)
+    with pytest.raises(Conflict) as refused:
+        services.case_reopen(actor=world.users.centre, case=case, reason="复查")
+    assert "不满意" in str(refused.value.message)
+    case.refresh_from_db()
+    assert case.status == CaseStatus.RATED and not case.events.filter(action="reopen").exists()
+
+
+def test_the_centre_resolves_a_simple_case_at_once(world, django_capture_on_commit_callbacks):
+    # given a hotline call the centre can answer itself
+    case, _ = services.case_report(
+        actor=world.users.centre,
+        channel="hotline",
+        category=Category.objects.get(code="C0301"),
+        description="咨询垃圾清运时间",
+        lon=IN_GRID[0],
+        lat=IN_GRID[1],
+        contact_phone="13800138000",
+    )
+    assert "resolve" in services.actions_for(world.users.centre, case)
+    # when it resolves it (即办), saying how
+    with pytest.raises(ValidationFailed) as no_note:
+        services.case_resolve(actor=world.users.centre, case=case, note="")
+    assert "note" in no_note.value.fields
+    with django_capture_on_commit_callbacks(execute=True):
+        case = services.case_resolve(actor=world.users.centre, case=case, note="已告知每日19时清运")
+    # then the case is closed without any unit, and can be rated
+    assert case.status == CaseStatus.CLOSED and case.closed_at is not None and not case.tasks.exists()
+    assert "rate" in services.actions_for(world.users.centre, case)
+    # and a grid worker may not resolve cases
+    other, _ = services.case_report(
+        actor=world.users.grid_worker,
+        channel="patrol",
+        category=Category.objects.get(code="C0301"),
+        description="垃圾满溢",
+        lon=IN_GRID[0],
+        lat=IN_GRID[1],
+    )
+    with pytest.raises(PermissionDenied):
+        services.case_resolve(actor=world.users.grid_worker, case=other, note="x")
 
 
 @pytest.mark.django_db

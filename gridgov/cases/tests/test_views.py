@@ -359,6 +359,36 @@ def test_the_case_page_offers_only_the_actions_of_the_role(client, town):
     assert f'action="/cases/{case.number}/withdraw/"' in resident
 
 
+def test_the_centre_resolves_and_later_reopens_through_the_page(client, town):
+    # given a submitted case: the centre is offered 即办 and resolves it, saying how
+    case = new_case(town, until="submitted")
+    login(client, town.users.centre)
+    assert f'action="/cases/{case.number}/resolve/"' in html_of(client.get(f"/cases/{case.number}/"))
+    refused = client.post(f"/cases/{case.number}/resolve/", {"note": ""})
+    assert refused.status_code == 400 and "请填写办理情况。" in html_of(refused)
+    done = client.post(f"/cases/{case.number}/resolve/", {"note": "已电话答复"}, follow=True)
+    assert "已即办结案" in html_of(done) and Case.objects.get(pk=case.pk).status == "closed"
+    # given a fixed case the resident rated unsatisfied: the centre is offered 重办
+    fixed = new_case(town, until="handled")
+    fixed = services.case_check(actor=town.users.grid_worker, case=fixed, passed=True)
+    fixed = services.case_close(actor=town.users.centre, case=fixed)
+    services.case_rate(actor=town.users.resident, case=fixed, rating="unsatisfied")
+    page = html_of(client.get(f"/cases/{fixed.number}/"))
+    assert f'action="/cases/{fixed.number}/reopen/"' in page
+    reopened = client.post(f"/cases/{fixed.number}/reopen/", {"reason": "彩砖仍松动"}, follow=True)
+    assert "已重办" in html_of(reopened) and Case.objects.get(pk=fixed.pk).status == "dispatched"
+    # and the API refuses a second reopen with the reason, as a conflict
+    fixed = Case.objects.get(pk=fixed.pk)
+    services.task_finish(actor=town.users.unit, task=fixed.tasks.get(), note="已再次修复", photos=[jpeg()])
+    fixed = services.case_check(actor=town.users.grid_worker, case=Case.objects.get(pk=fixed.pk), passed=True)
+    fixed = services.case_close(actor=town.users.centre, case=fixed)
+    services.case_rate(actor=town.users.resident, case=fixed, rating="unsatisfied")
+    again = client.post(
+        f"/api/cases/{fixed.number}/reopen", {"reason": "再次不满意"}, content_type="application/json"
+    )
+    assert again.status_code == 409 and again.json()["message"] == "一个案件只能重办一次。"
+
+
 # --- (3) Field errors ---------------------------------------------------------------------------
 
 
