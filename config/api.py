@@ -92,6 +92,7 @@ def _register_routers():
     from gridgov.cases.api import router as cases_router
     from gridgov.cases.api import tasks_router
     from gridgov.catalogue.api import router as catalogue_router
+    from gridgov.enterprises.api import router as enterprises_router
     from gridgov.geo.api import router as geo_router
     from gridgov.orgs.api import router as orgs_router
 
@@ -101,6 +102,7 @@ def _register_routers():
     api.add_router("/tasks/", tasks_router)
     api.add_router("/accounts/", accounts_router)
     api.add_router("/catalogue/", catalogue_router)
+    api.add_router("/enterprises/", enterprises_router)
 
 
 _register_routers()

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "gridgov.catalogue",
     "gridgov.cases",
     "gridgov.open311",
+    "gridgov.enterprises",
 ]
 
 MIDDLEWARE = [

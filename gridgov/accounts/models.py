@@ -159,6 +159,8 @@ class NotificationKind(models.TextChoices):
     TASK_RETURNED = "task_returned", _("task returned")
     TO_CHECK = "to_check", _("fix to re-check")
     REWORK = "rework", _("rework")
+    SUPERVISED = "supervised", _("supervised (督办)")
+    URGED = "urged", _("urged (催办)")
     DUE_SOON = "due_soon", _("due soon")
     OVERDUE = "overdue", _("overdue")
     PLEASE_RATE = "please_rate", _("fixed — please rate")

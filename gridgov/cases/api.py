@@ -21,6 +21,7 @@ from gridgov.catalogue.models import Category
 from gridgov.catalogue.selectors import category_active
 from gridgov.core.errors import NotFound, ValidationFailed
 from gridgov.core.masking import mask_email, mask_name
+from gridgov.core.pagination import LazyRows
 from gridgov.orgs.models import HandlingUnit
 
 from . import access, selectors, services
@@ -114,6 +115,8 @@ class TaskOut(Schema):
     finished_at: datetime | None
     stage: str
     due_at: datetime | None
+    supervise_count: int
+    urge_count: int
 
 
 class CaseOut(CaseRowOut):
@@ -152,6 +155,11 @@ class MergeIn(Schema):
 class DispatchIn(Schema):
     unit_ids: list[int] = []
     instructions: str = ""
+
+
+class PressIn(Schema):
+    level: str = "general"
+    note: str = ""
 
 
 class RateIn(Schema):
@@ -214,6 +222,8 @@ def _task(task: Task) -> TaskOut:
         finished_at=task.finished_at,
         stage=task.stage,
         due_at=task.due_at,
+        supervise_count=task.supervise_count,
+        urge_count=task.urge_count,
     )
 
 
@@ -344,7 +354,7 @@ def case_list(
         status=status, category=category, grid=grid, unit=unit, overdue=overdue, q=q
     )
     now = timezone.now()
-    return [_row(c, now) for c in selectors.cases_list(request.user, filters=filters, queue=queue)]
+    return LazyRows(selectors.cases_list(request.user, filters=filters, queue=queue), lambda c: _row(c, now))
 
 
 @router.get("/photos/{photo_id}", summary="A case photo (or ?size=thumb)")
@@ -456,6 +466,18 @@ def case_reopen(request, number: str, payload: ReasonIn):
     return _act(request, number, services.case_reopen, reason=payload.reason or "")
 
 
+@router.post("/{number}/supervise", response=CaseOut, summary="Centre: supervise (督办) the open tasks")
+def case_supervise(request, number: str, payload: PressIn):
+    return _act(
+        request, number, services.case_press, action="supervise", level=payload.level, note=payload.note
+    )
+
+
+@router.post("/{number}/urge", response=CaseOut, summary="Centre: urge (催办) the open tasks")
+def case_urge(request, number: str, payload: PressIn):
+    return _act(request, number, services.case_press, action="urge", level=payload.level, note=payload.note)
+
+
 @router.post("/{number}/withdraw", response=CaseOut, summary="Reporter: withdraw before dispatch")
 def case_withdraw(request, number: str, payload: ReasonIn):
     return _act(request, number, services.case_withdraw, reason=payload.reason or "")
@@ -477,7 +499,7 @@ tasks_router = Router(tags=["tasks"])
 @tasks_router.get("/", response=list[TaskOut], summary="My units' tasks")
 @paginate(PageNumberPagination, page_size=20)
 def task_list(request, status: str = "", open: bool = False):
-    return [_task(t) for t in selectors.tasks_list(request.user, status=status, open_only=open)]
+    return LazyRows(selectors.tasks_list(request.user, status=status, open_only=open), _task)
 
 
 @tasks_router.get("/{task_id}", response=TaskOut)
@@ -501,3 +523,25 @@ def task_return(request, task_id: int, payload: ReasonIn):
 def task_finish(request, task_id: int, payload: Form[FinishIn], photos: File[list[UploadedFile]] = None):
     task = access.access_task(request.user, pk=task_id)
     return _task(services.task_finish(actor=request.user, task=task, note=payload.note, photos=photos))
+
+
+@tasks_router.post(
+    "/{task_id}/supervise", response=TaskOut, summary="Centre: supervise (督办) one unit's task"
+)
+def task_supervise(request, task_id: int, payload: PressIn):
+    task = access.access_task(request.user, pk=task_id)
+    return _task(
+        services.task_press(
+            actor=request.user, task=task, action="supervise", level=payload.level, note=payload.note
+        )
+    )
+
+
+@tasks_router.post("/{task_id}/urge", response=TaskOut, summary="Centre: urge (催办) one unit's task")
+def task_urge(request, task_id: int, payload: PressIn):
+    task = access.access_task(request.user, pk=task_id)
+    return _task(
+        services.task_press(
+            actor=request.user, task=task, action="urge", level=payload.level, note=payload.note
+        )
+    )

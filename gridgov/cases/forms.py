@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from gridgov.catalogue.models import Category
 
-from .models import CaseStatus, Rating
+from .models import CaseStatus, PressLevel, Rating
 
 ANSWER_PREFIX = "answers."
 
@@ -114,6 +114,18 @@ class ResolveForm(forms.Form):
         required=False,
         max_length=500,
         widget=_textarea(_("e.g. told the caller where to apply (required)")),
+    )
+
+
+class PressForm(forms.Form):
+    """督办 / 催办 of the case's open tasks: a level and a note for the units."""
+
+    level = forms.ChoiceField(label=_("Level"), choices=PressLevel.choices, initial=PressLevel.GENERAL)
+    note = forms.CharField(
+        label=_("Note"),
+        required=False,
+        max_length=500,
+        widget=_textarea(_("What the units must do, by when")),
     )
 
 

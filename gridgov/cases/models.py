@@ -62,6 +62,14 @@ class TaskStatus(models.TextChoices):
 OPEN_TASK_STATUSES = (TaskStatus.PENDING, TaskStatus.SIGNED)
 
 
+class PressLevel(models.TextChoices):
+    """How hard a command centre presses a unit (督办 / 催办)."""
+
+    GENERAL = "general", _("general")
+    KEY = "key", _("key")
+    LISTED = "listed", _("listed (挂牌)")
+
+
 class Rating(models.TextChoices):
     SATISFIED = "satisfied", _("satisfied")
     BASIC = "basic", _("basically satisfied")
@@ -204,6 +212,9 @@ class Task(Deadline):
     instructions = models.CharField(_("instructions"), max_length=500, blank=True)
     note = models.TextField(_("handling note"), blank=True)
     return_reason = models.CharField(_("return reason"), max_length=500, blank=True)
+    # The unit's record on this task: how often a centre supervised (督办) or urged (催办) it.
+    supervise_count = models.PositiveSmallIntegerField(_("times supervised"), default=0)
+    urge_count = models.PositiveSmallIntegerField(_("times urged"), default=0)
     created_at = models.DateTimeField(_("dispatched at"))
     signed_at = models.DateTimeField(_("signed at"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)

@@ -49,13 +49,14 @@ from .models import (
     Channel,
     Photo,
     PhotoKind,
+    PressLevel,
     Rating,
     Task,
     TaskStatus,
 )
 from .photos import PreparedPhoto, photo_prepare
 from .sla import stage_deadline
-from .transitions import CASE_START_STAGE, CASE_TRANSITIONS, TASK_START_STAGE, TASK_TRANSITIONS
+from .transitions import CASE_START_STAGE, CASE_TRANSITIONS, CENTRE, TASK_START_STAGE, TASK_TRANSITIONS
 
 DESCRIPTION_MAX = 4000  # as Open311 allows
 MAX_PHOTOS = 9
@@ -289,16 +290,26 @@ def _case_step(
 
 
 def _task_step(
-    *, task: Task, action: str, actor, at: datetime | None = None, note: str = "", fields=None, authorise=True
+    *,
+    task: Task,
+    action: str,
+    actor,
+    at: datetime | None = None,
+    note: str = "",
+    fields=None,
+    data: dict | None = None,
+    authorise=True,
 ) -> tuple[Task, CaseEvent]:
     t = TASK_TRANSITIONS[action]
     if authorise:
         access.require_actor(actor, task.case, t, task)
     now = _now(at)
-    updates = {"status": t.target, **(fields or {})}
-    updates.update(
-        stage_deadline(category=task.case.category, urgency=task.case.urgency, stage=t.stage, start=now)
-    )
+    updates = dict(fields or {})
+    if t.target is not None:  # a step that keeps the state keeps its deadline too
+        updates["status"] = t.target
+        updates.update(
+            stage_deadline(category=task.case.category, urgency=task.case.urgency, stage=t.stage, start=now)
+        )
     source = _guarded_update(task, transition=t, updates=updates)
     event = _event(
         case=task.case,
@@ -307,9 +318,9 @@ def _task_step(
         actor=actor,
         at=now,
         from_status=source,
-        to_status=t.target,
+        to_status=t.target or source,
         note=note,
-        data={"unit": task.unit.name},
+        data={"unit": task.unit.name, **(data or {})},
     )
     return task, event
 
@@ -727,6 +738,44 @@ def task_finish(
     return _atomic_with_photos(work)
 
 
+def task_press(
+    *, actor, task: Task, action: str, level: str, note: str = "", at: datetime | None = None
+) -> Task:
+    """督办 (``supervise``) or 催办 (``urge``): a command centre presses the unit on an open
+    task, with a level and a note; the unit is told, and the task counts it (the unit's
+    record). The task's state and deadline stay."""
+    if action not in ("supervise", "urge"):
+        raise ValidationFailed(fields={"action": [_("Choose 督办 or 催办.")]})
+    if level not in PressLevel.values:
+        raise ValidationFailed(fields={"level": [_("Choose a level.")]})
+    counter = "supervise_count" if action == "supervise" else "urge_count"
+    with transaction.atomic():
+        _lock_case(task)
+        return _task_step(
+            task=task,
+            action=action,
+            actor=actor,
+            at=at,
+            note=(note or "").strip()[:500],
+            fields={counter: F(counter) + 1},
+            data={"level": level},
+        )[0]
+
+
+def case_press(
+    *, actor, case: Case, action: str, level: str, note: str = "", at: datetime | None = None
+) -> list[Task]:
+    """督办 / 催办 every open task of a case (each unit is pressed and counts it)."""
+    tasks = list(case.tasks.filter(status__in=OPEN_TASK_STATUSES).select_related("unit", "case__category"))
+    if not tasks:
+        raise InvalidTransition(
+            action=action, current=case.status, current_label=str(case.get_status_display())
+        )
+    now = _now(at)
+    with transaction.atomic():
+        return [task_press(actor=actor, task=t, action=action, level=level, note=note, at=now) for t in tasks]
+
+
 # --- Re-check, closure, rating ----------------------------------------------------------------------------
 
 
@@ -863,10 +912,13 @@ def case_withdraw(*, actor, case: Case, reason: str = "", at: datetime | None = 
 def actions_for(user, case: Case) -> list[str]:
     """The case actions ``user`` may take now (for pages and the API's ``actions`` field)."""
     kinds = access.actor_kinds(user, case)
-    return [
+    actions = [
         action
         for action, t in CASE_TRANSITIONS.items()
         if case.status in t.sources
         and kinds & set(t.actors)
         and not (action == "reopen" and _reopen_refusal(case))
     ]
+    if CENTRE in kinds and case.status == CaseStatus.DISPATCHED:
+        actions += ["supervise", "urge"]  # on its open tasks (``case_press``)
+    return actions

@@ -14,7 +14,7 @@ from gridgov.accounts.services import notifications_send
 from gridgov.orgs.models import Membership, Role
 
 from . import selectors
-from .models import OPEN_STATUSES, OPEN_TASK_STATUSES, Case, CaseEvent, Task
+from .models import OPEN_STATUSES, OPEN_TASK_STATUSES, Case, CaseEvent, PressLevel, Task
 
 
 def grid_workers_of(case: Case) -> list[int]:
@@ -120,6 +120,20 @@ def case_event_notify(event_id: int) -> int:
             _("Your report %(number)s was not accepted.") % title_args,
             event.note,
             sms=True,
+        )
+    elif action in ("supervise", "urge"):
+        level = str(PressLevel(event.data.get("level", PressLevel.GENERAL)).label)
+        title = (
+            _("Case %(number)s is supervised (%(level)s)")
+            if action == "supervise"
+            else _("Case %(number)s is urged (%(level)s)")
+        )
+        send(
+            unit_handlers_of([event.task.unit_id]),
+            K.SUPERVISED if action == "supervise" else K.URGED,
+            title % {**title_args, "level": level},
+            event.note,
+            sms=event.data.get("level") == PressLevel.LISTED,
         )
     elif action == "comment":
         units = case.tasks.filter(status__in=OPEN_TASK_STATUSES).values_list("unit_id", flat=True)

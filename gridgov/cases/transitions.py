@@ -30,7 +30,7 @@ class Transition:
     action: str
     label: object
     sources: tuple[str, ...]
-    target: str
+    target: str | None  # None: the state stays (a step such as 督办 that only records)
     actors: tuple[str, ...]
     stage: str = ""  # the SLA stage that starts (its deadline is stored); "" clears the deadline
     on_task: bool = False
@@ -74,6 +74,9 @@ TASK_TRANSITIONS: dict[str, Transition] = {
         Transition("sign", _("sign"), (T.PENDING,), T.SIGNED, (UNIT,), Stage.HANDLE, on_task=True),
         Transition("return", _("return"), (T.PENDING, T.SIGNED), T.RETURNED, (UNIT,), on_task=True),
         Transition("finish", _("finish"), (T.SIGNED,), T.DONE, (UNIT,), on_task=True),
+        # 督办 / 催办: a command centre presses the unit; recorded on the task, its state stays.
+        Transition("supervise", _("supervised"), (T.PENDING, T.SIGNED), None, (CENTRE,), on_task=True),
+        Transition("urge", _("urged"), (T.PENDING, T.SIGNED), None, (CENTRE,), on_task=True),
         # A failed re-check sends finished tasks back to work.
         Transition(
             "reopen", _("reopened for rework"), (T.DONE,), T.SIGNED, (SYSTEM,), Stage.HANDLE, on_task=True

@@ -42,6 +42,7 @@ from .forms import (
     FinishForm,
     MergeForm,
     NoteForm,
+    PressForm,
     RateForm,
     ReasonForm,
     ReportForm,
@@ -58,7 +59,7 @@ from .models import (
     Task,
     TaskStatus,
 )
-from .transitions import CASE_TRANSITIONS, TASK_TRANSITIONS, allowed_task_actions
+from .transitions import TASK_TRANSITIONS, allowed_task_actions
 
 PAGE_SIZE = 20
 
@@ -535,6 +536,22 @@ CASE_ACTIONS: dict[str, ActionSpec] = {
         primary=False,
         style="warn",
     ),
+    "supervise": ActionSpec(
+        PressForm,
+        lambda u, c, f: services.case_press(
+            actor=u, case=c, action="supervise", level=f.cleaned_data["level"], note=f.cleaned_data["note"]
+        ),
+        gettext_lazy("Supervised: the handling units are told."),
+        primary=False,
+    ),
+    "urge": ActionSpec(
+        PressForm,
+        lambda u, c, f: services.case_press(
+            actor=u, case=c, action="urge", level=f.cleaned_data["level"], note=f.cleaned_data["note"]
+        ),
+        gettext_lazy("Urged: the handling units are told."),
+        primary=False,
+    ),
     "rework": ActionSpec(
         CheckForm,
         lambda u, c, f: services.case_check(
@@ -595,6 +612,8 @@ BUTTONS = {
     "rate": gettext_lazy("Submit rating"),
     "rework": gettext_lazy("Send back for rework"),
     "resolve": gettext_lazy("Resolve and close"),
+    "supervise": gettext_lazy("Supervise"),
+    "urge": gettext_lazy("Urge"),
     "reopen": gettext_lazy("Reopen"),
     "reject": gettext_lazy("Reject"),
     "merge": gettext_lazy("Merge"),
@@ -708,7 +727,7 @@ def _render_detail(request, case: Case, *, bound=None, status: int = 200, error:
             else spec.form(auto_id=_auto_id(action), **_form_kwargs(action, case))
         )
         url = reverse("cases:act", kwargs={"number": case.number, "action": action})
-        boxes.append(_action_box(action, spec, form, url=url, title=CASE_TRANSITIONS[action].label))
+        boxes.append(_action_box(action, spec, form, url=url, title=selectors.action_label(action)))
     boxes.sort(key=lambda b: not b["primary"])
 
     for t in case.task_list:
@@ -797,8 +816,8 @@ def _perform(request, *, spec, key, target, case, form):
 @login_required
 @require_POST
 def act(request, number: str, action: str):
-    """One case action (verify, accept, reject, merge, dispatch, resolve, check, rework, close,
-    rate, reopen, withdraw)."""
+    """One case action (verify, accept, reject, merge, dispatch, resolve, supervise, urge, check,
+    rework, close, rate, reopen, withdraw)."""
     spec = CASE_ACTIONS.get(action)
     if spec is None:
         raise Http404()

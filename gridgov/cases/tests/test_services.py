@@ -16,7 +16,7 @@ from gridgov.cases.models import Case, CaseStatus, Photo, Task, TaskStatus
 from gridgov.cases.selectors import cases_due_soon, cases_overdue, tasks_overdue
 from gridgov.cases.tasks import sla_sweep
 from gridgov.catalogue.models import Category
-from gridgov.core.errors import Conflict, PermissionDenied, ValidationFailed
+from gridgov.core.errors import Conflict, InvalidTransition, PermissionDenied, ValidationFailed
 
 from .conftest import IN_GRID, IN_SIBLING_GRID, jpeg
 
@@ -260,6 +260,41 @@ def test_the_centre_resolves_a_simple_case_at_once(world, django_capture_on_comm
     )
     with pytest.raises(PermissionDenied):
         services.case_resolve(actor=world.users.grid_worker, case=other, note="x")
+
+
+def test_the_centre_supervises_and_urges_each_open_task(world, django_capture_on_commit_callbacks):
+    # given a case with the office signed and the bureau not yet
+    case = dispatched(world, [world.office, world.bureau])
+    office = services.task_sign(actor=world.users.unit, task=case.tasks.get(unit=world.office))
+    due_before = office.due_at
+    assert {"supervise", "urge"} <= set(services.actions_for(world.users.centre, case))
+    assert "supervise" not in services.actions_for(world.users.unit, case)
+    # when the centre supervises both (重点督办) and then urges them
+    with django_capture_on_commit_callbacks(execute=True):
+        services.case_press(
+            actor=world.users.centre, case=case, action="supervise", level="key", note="今日办结"
+        )
+        services.case_press(actor=world.users.centre, case=case, action="urge", level="general")
+    # then each task counts it, keeps its state and deadline, and each unit is told
+    office.refresh_from_db()
+    bureau = case.tasks.get(unit=world.bureau)
+    assert (office.status, office.supervise_count, office.urge_count) == (TaskStatus.SIGNED, 1, 1)
+    assert (bureau.status, bureau.supervise_count) == (TaskStatus.PENDING, 1) and office.due_at == due_before
+    events = case.events.filter(action="supervise")
+    assert events.count() == 2 and all(e.data["level"] == "key" and e.note == "今日办结" for e in events)
+    assert Notification.objects.filter(user=world.users.unit, kind=NotificationKind.SUPERVISED).exists()
+    assert Notification.objects.filter(user=world.users.bureau, kind=NotificationKind.URGED).exists()
+    # and a wrong level, a unit pressing, or a case without open tasks are refused
+    with pytest.raises(ValidationFailed):
+        services.case_press(actor=world.users.centre, case=case, action="urge", level="max")
+    with pytest.raises(PermissionDenied):
+        services.task_press(actor=world.users.unit, task=office, action="urge", level="general")
+    services.task_finish(actor=world.users.unit, task=office, note="已清运", photos=[jpeg()])
+    services.task_return(actor=world.users.bureau, task=bureau, reason="不属于本单位职责")
+    with pytest.raises(InvalidTransition):
+        services.case_press(
+            actor=world.users.centre, case=Case.objects.get(pk=case.pk), action="urge", level="key"
+        )
 
 
 @pytest.mark.django_db

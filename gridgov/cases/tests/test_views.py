@@ -377,6 +377,20 @@ def test_the_centre_resolves_and_later_reopens_through_the_page(client, town):
     assert f'action="/cases/{fixed.number}/reopen/"' in page
     reopened = client.post(f"/cases/{fixed.number}/reopen/", {"reason": "彩砖仍松动"}, follow=True)
     assert "已重办" in html_of(reopened) and Case.objects.get(pk=fixed.pk).status == "dispatched"
+    # and the centre may supervise the reopened case's units from the page and the API
+    assert f'action="/cases/{fixed.number}/supervise/"' in html_of(client.get(f"/cases/{fixed.number}/"))
+    pressed = client.post(
+        f"/cases/{fixed.number}/supervise/", {"level": "listed", "note": "挂牌督办"}, follow=True
+    )
+    assert "已督办" in html_of(pressed)
+    urged = client.post(
+        f"/api/cases/{fixed.number}/urge", {"level": "key", "note": "请加快"}, content_type="application/json"
+    )
+    assert urged.status_code == 200 and urged.json()["tasks"][0]["status"] == "signed"
+    task = Case.objects.get(pk=fixed.pk).tasks.get()
+    assert task.urge_count == 1
+    one = client.post(f"/api/tasks/{task.pk}/supervise", {"level": "key"}, content_type="application/json")
+    assert one.status_code == 200 and one.json()["supervise_count"] == 2
     # and the API refuses a second reopen with the reason, as a conflict
     fixed = Case.objects.get(pk=fixed.pk)
     services.task_finish(actor=town.users.unit, task=fixed.tasks.get(), note="已再次修复", photos=[jpeg()])

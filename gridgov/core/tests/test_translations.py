@@ -42,6 +42,7 @@ def test_every_app_with_strings_has_a_catalogue():
         "catalogue",
         "cases",
         "open311",
+        "enterprises",
     }
 
 
