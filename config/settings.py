@@ -102,6 +102,9 @@ else:
             "NAME": os.environ.get("GRIDGOV_SQLITE_PATH", str(VAR_DIR / "gridgov.sqlite3")),
             "CONN_MAX_AGE": CONN_MAX_AGE,
             "CONN_HEALTH_CHECKS": True,
+            # Tests use a file too (not SQLite's shared in-memory database, which locks whole
+            # tables between threads): concurrent tests then see what production sees.
+            "TEST": {"NAME": str(VAR_DIR / "test-gridgov.sqlite3")},
             "OPTIONS": {
                 "transaction_mode": "IMMEDIATE",
                 "timeout": float(os.environ.get("GRIDGOV_SQLITE_BUSY_TIMEOUT", "5")),
@@ -248,6 +251,8 @@ GRIDGOV_WORK_HOURS = os.environ.get("GRIDGOV_WORK_HOURS", "08:30-12:00,13:30-17:
 # Notifications: how far ahead of a deadline (share of the stage's limit) "due soon" is raised
 # is set per SLA policy; the sweep that raises it runs every this many seconds under `scheduler`.
 GRIDGOV_SWEEP_SECONDS = int(os.environ.get("GRIDGOV_SWEEP_SECONDS", "60"))
+# 延期: the most working days one extension may add to a task's deadline.
+GRIDGOV_EXTENSION_MAX_DAYS = int(os.environ.get("GRIDGOV_EXTENSION_MAX_DAYS", "10"))
 
 # Open311 GeoReport v2 (/open311/v2/): jurisdiction_id names that mean the whole platform (a
 # city's or county's division code is always accepted); requests per minute per client key;

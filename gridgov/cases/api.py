@@ -117,6 +117,9 @@ class TaskOut(Schema):
     due_at: datetime | None
     supervise_count: int
     urge_count: int
+    extension_days: int | None
+    extension_reason: str
+    extension_count: int
 
 
 class CaseOut(CaseRowOut):
@@ -160,6 +163,11 @@ class DispatchIn(Schema):
 class PressIn(Schema):
     level: str = "general"
     note: str = ""
+
+
+class ExtensionIn(Schema):
+    days: int | None = None
+    reason: str = ""
 
 
 class RateIn(Schema):
@@ -224,6 +232,9 @@ def _task(task: Task) -> TaskOut:
         due_at=task.due_at,
         supervise_count=task.supervise_count,
         urge_count=task.urge_count,
+        extension_days=task.extension_days,
+        extension_reason=task.extension_reason,
+        extension_count=task.extension_count,
     )
 
 
@@ -543,5 +554,35 @@ def task_urge(request, task_id: int, payload: PressIn):
     return _task(
         services.task_press(
             actor=request.user, task=task, action="urge", level=payload.level, note=payload.note
+        )
+    )
+
+
+@tasks_router.post(
+    "/{task_id}/extension_request", response=TaskOut, summary="Unit: ask for more working days (延期)"
+)
+def task_extension_request(request, task_id: int, payload: ExtensionIn):
+    task = access.access_task(request.user, pk=task_id)
+    return _task(
+        services.task_extension_request(
+            actor=request.user, task=task, days=payload.days, reason=payload.reason
+        )
+    )
+
+
+@tasks_router.post("/{task_id}/extension_approve", response=TaskOut, summary="Centre: approve the extension")
+def task_extension_approve(request, task_id: int, payload: NoteIn):
+    task = access.access_task(request.user, pk=task_id)
+    return _task(
+        services.task_extension_decide(actor=request.user, task=task, approve=True, note=payload.note)
+    )
+
+
+@tasks_router.post("/{task_id}/extension_refuse", response=TaskOut, summary="Centre: refuse the extension")
+def task_extension_refuse(request, task_id: int, payload: ReasonIn):
+    task = access.access_task(request.user, pk=task_id)
+    return _task(
+        services.task_extension_decide(
+            actor=request.user, task=task, approve=False, note=payload.reason or ""
         )
     )

@@ -129,6 +129,18 @@ class PressForm(forms.Form):
     )
 
 
+class ExtensionForm(forms.Form):
+    """延期: how many more working days, and why (the services check both)."""
+
+    days = forms.IntegerField(label=_("Working days"), required=False, min_value=1, initial=1)
+    reason = forms.CharField(
+        label=_("Reason"),
+        required=False,
+        max_length=500,
+        widget=_textarea(_("Why more time is needed (required)")),
+    )
+
+
 class ReasonForm(forms.Form):
     reason = forms.CharField(
         label=_("Reason"), required=False, max_length=500, widget=_textarea(_("Say why (required)"))

@@ -215,6 +215,12 @@ class Task(Deadline):
     # The unit's record on this task: how often a centre supervised (督办) or urged (催办) it.
     supervise_count = models.PositiveSmallIntegerField(_("times supervised"), default=0)
     urge_count = models.PositiveSmallIntegerField(_("times urged"), default=0)
+    # 延期: a pending request for more time (working days and why), and how many were granted.
+    extension_days = models.PositiveSmallIntegerField(
+        _("extension asked (working days)"), null=True, blank=True
+    )
+    extension_reason = models.CharField(_("extension reason"), max_length=500, blank=True)
+    extension_count = models.PositiveSmallIntegerField(_("extensions granted"), default=0)
     created_at = models.DateTimeField(_("dispatched at"))
     signed_at = models.DateTimeField(_("signed at"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)

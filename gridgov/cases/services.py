@@ -14,6 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.files.base import ContentFile
@@ -25,6 +26,7 @@ from django.utils.translation import gettext as _
 
 from gridgov.catalogue.models import Category, Urgency
 from gridgov.catalogue.questions import answers_clean
+from gridgov.core.calendar import working_day_minutes, working_minutes_add
 from gridgov.core.errors import Conflict, InvalidTransition, PermissionDenied, ValidationFailed
 from gridgov.core.tasks import enqueue_on_commit
 from gridgov.geo import index as geo_index
@@ -776,6 +778,73 @@ def case_press(
         return [task_press(actor=actor, task=t, action=action, level=level, note=note, at=now) for t in tasks]
 
 
+def _locked_task(task: Task) -> Task:
+    _lock_case(task)
+    locked = Task.objects.select_for_update().select_related("unit").get(pk=task.pk)
+    locked.case = task.case
+    return locked
+
+
+def task_extension_request(*, actor, task: Task, days, reason: str, at: datetime | None = None) -> Task:
+    """延期: the unit asks for ``days`` more working days on an open task, saying why; the
+    command centre is told and decides. One request is pending at a time."""
+    reason = _require_text(reason, "reason", _("Say why more time is needed."))[:500]
+    limit = settings.GRIDGOV_EXTENSION_MAX_DAYS
+    if not isinstance(days, int) or isinstance(days, bool) or not 1 <= days <= limit:
+        raise ValidationFailed(fields={"days": [_("Ask for 1 to %(n)d working days.") % {"n": limit}]})
+    with transaction.atomic():
+        locked = _locked_task(task)
+        if locked.extension_days is not None:
+            raise Conflict(
+                _("An extension request is already waiting for the centre."), code="extension_pending"
+            )
+        return _task_step(
+            task=locked,
+            action="extension_request",
+            actor=actor,
+            at=at,
+            note=reason,
+            fields={"extension_days": days, "extension_reason": reason},
+            data={"days": days},
+        )[0]
+
+
+def task_extension_decide(
+    *, actor, task: Task, approve: bool, note: str = "", at: datetime | None = None
+) -> Task:
+    """The centre approves a pending extension (the task's deadline moves by the working days
+    asked, its warning with it) or refuses it (a reason is required)."""
+    note = (note or "").strip()[:500]
+    if not approve:
+        note = _require_text(note, "reason", _("Give the reason for refusing it."))
+    with transaction.atomic():
+        locked = _locked_task(task)
+        days = locked.extension_days
+        if days is None:
+            raise Conflict(_("No extension request is waiting."), code="no_extension_pending")
+        fields: dict = {"extension_days": None, "extension_reason": ""}
+        if approve and locked.due_at is not None:
+            due = working_minutes_add(locked.due_at, days * working_day_minutes())
+            fields.update(
+                due_at=due,
+                warn_at=locked.warn_at + (due - locked.due_at) if locked.warn_at else None,
+                warned=False,
+                overdue_notified=False,
+                extension_count=F("extension_count") + 1,
+            )
+        elif approve:
+            fields["extension_count"] = F("extension_count") + 1
+        return _task_step(
+            task=locked,
+            action="extension_approve" if approve else "extension_refuse",
+            actor=actor,
+            at=at,
+            note=note,
+            fields=fields,
+            data={"days": days},
+        )[0]
+
+
 # --- Re-check, closure, rating ----------------------------------------------------------------------------
 
 
@@ -907,6 +976,20 @@ def case_reopen(*, actor, case: Case, reason: str, at: datetime | None = None) -
 @transaction.atomic
 def case_withdraw(*, actor, case: Case, reason: str = "", at: datetime | None = None) -> Case:
     return _case_step(case=case, action="withdraw", actor=actor, at=at, note=(reason or "").strip())[0]
+
+
+def task_actions_for(user, task: Task) -> list[str]:
+    """The task actions ``user`` may take now on ``task`` (its case attached)."""
+    kinds = access.actor_kinds(user, task.case, task)
+    pending = task.extension_days is not None
+    return [
+        action
+        for action, t in TASK_TRANSITIONS.items()
+        if task.status in t.sources
+        and kinds & set(t.actors)
+        and not (action == "extension_request" and pending)
+        and not (action in ("extension_approve", "extension_refuse") and not pending)
+    ]
 
 
 def actions_for(user, case: Case) -> list[str]:

@@ -121,6 +121,21 @@ def case_event_notify(event_id: int) -> int:
             event.note,
             sms=True,
         )
+    elif action == "extension_request":
+        send(
+            centre_operators_of(case),
+            K.CASE_UPDATE,
+            _("%(unit)s asks %(days)d more working days for case %(number)s")
+            % {**title_args, "unit": event.task.unit.name, "days": event.data.get("days", 0)},
+            event.note,
+        )
+    elif action in ("extension_approve", "extension_refuse"):
+        title = (
+            _("Extension of case %(number)s approved")
+            if action == "extension_approve"
+            else _("Extension of case %(number)s refused")
+        )
+        send(unit_handlers_of([event.task.unit_id]), K.CASE_UPDATE, title % title_args, event.note)
     elif action in ("supervise", "urge"):
         level = str(PressLevel(event.data.get("level", PressLevel.GENERAL)).label)
         title = (

@@ -77,6 +77,16 @@ TASK_TRANSITIONS: dict[str, Transition] = {
         # 督办 / 催办: a command centre presses the unit; recorded on the task, its state stays.
         Transition("supervise", _("supervised"), (T.PENDING, T.SIGNED), None, (CENTRE,), on_task=True),
         Transition("urge", _("urged"), (T.PENDING, T.SIGNED), None, (CENTRE,), on_task=True),
+        # 延期: the unit asks for more time; the centre approves (the deadline moves) or refuses.
+        Transition(
+            "extension_request", _("extension requested"), (T.PENDING, T.SIGNED), None, (UNIT,), on_task=True
+        ),
+        Transition(
+            "extension_approve", _("extension approved"), (T.PENDING, T.SIGNED), None, (CENTRE,), on_task=True
+        ),
+        Transition(
+            "extension_refuse", _("extension refused"), (T.PENDING, T.SIGNED), None, (CENTRE,), on_task=True
+        ),
         # A failed re-check sends finished tasks back to work.
         Transition(
             "reopen", _("reopened for rework"), (T.DONE,), T.SIGNED, (SYSTEM,), Stage.HANDLE, on_task=True

@@ -39,6 +39,7 @@ from .forms import (
     CheckForm,
     ConfirmForm,
     DispatchForm,
+    ExtensionForm,
     FinishForm,
     MergeForm,
     NoteForm,
@@ -59,7 +60,7 @@ from .models import (
     Task,
     TaskStatus,
 )
-from .transitions import TASK_TRANSITIONS, allowed_task_actions
+from .transitions import TASK_TRANSITIONS
 
 PAGE_SIZE = 20
 
@@ -600,6 +601,30 @@ TASK_ACTIONS: dict[str, ActionSpec] = {
         primary=False,
         style="warn",
     ),
+    "extension_request": ActionSpec(
+        ExtensionForm,
+        lambda u, t, f: services.task_extension_request(
+            actor=u, task=t, days=f.cleaned_data["days"], reason=f.cleaned_data["reason"]
+        ),
+        gettext_lazy("Extension requested: the command centre decides."),
+        primary=False,
+    ),
+    "extension_approve": ActionSpec(
+        NoteForm,
+        lambda u, t, f: services.task_extension_decide(
+            actor=u, task=t, approve=True, note=f.cleaned_data["note"]
+        ),
+        gettext_lazy("Extension approved: the deadline moved."),
+    ),
+    "extension_refuse": ActionSpec(
+        ReasonForm,
+        lambda u, t, f: services.task_extension_decide(
+            actor=u, task=t, approve=False, note=f.cleaned_data["reason"]
+        ),
+        gettext_lazy("Extension refused."),
+        primary=False,
+        style="warn",
+    ),
 }
 
 #: What each action is called on its button.
@@ -621,6 +646,9 @@ BUTTONS = {
     "sign": gettext_lazy("Sign"),
     "finish": gettext_lazy("Finish"),
     "return": gettext_lazy("Return"),
+    "extension_request": gettext_lazy("Ask for more time"),
+    "extension_approve": gettext_lazy("Approve the extension"),
+    "extension_refuse": gettext_lazy("Refuse the extension"),
 }
 
 
@@ -734,9 +762,7 @@ def _render_detail(request, case: Case, *, bound=None, status: int = 200, error:
         t.case = case
         t.sla = sla_of(t, now)
         t.boxes = []
-        if t.unit_id not in v.unit_ids:
-            continue
-        for transition in allowed_task_actions(t.status):
+        for transition in (TASK_TRANSITIONS[a] for a in services.task_actions_for(user, t)):
             spec = TASK_ACTIONS.get(transition.action)
             if spec is None:
                 continue

@@ -44,6 +44,15 @@ def work_periods() -> list[tuple[time, time]]:
     return periods
 
 
+def working_day_minutes() -> int:
+    """The working minutes of one working day (420 for 08:30-12:00 and 13:30-17:30)."""
+    day = date(2000, 1, 3)
+    return sum(
+        (datetime.combine(day, b) - datetime.combine(day, a)) // timedelta(minutes=1)
+        for a, b in work_periods()
+    )
+
+
 def _exceptions() -> dict[date, bool]:
     """Every exception day: ``True`` for a make-up working day, ``False`` for a holiday."""
     return cached(

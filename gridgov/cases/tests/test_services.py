@@ -16,6 +16,7 @@ from gridgov.cases.models import Case, CaseStatus, Photo, Task, TaskStatus
 from gridgov.cases.selectors import cases_due_soon, cases_overdue, tasks_overdue
 from gridgov.cases.tasks import sla_sweep
 from gridgov.catalogue.models import Category
+from gridgov.core.calendar import working_day_minutes, working_minutes_add
 from gridgov.core.errors import Conflict, InvalidTransition, PermissionDenied, ValidationFailed
 
 from .conftest import IN_GRID, IN_SIBLING_GRID, jpeg
@@ -297,6 +298,59 @@ def test_the_centre_supervises_and_urges_each_open_task(world, django_capture_on
         )
 
 
+def test_a_unit_asks_for_more_time_and_the_centre_decides(
+    world, settings, django_capture_on_commit_callbacks
+):
+    settings.GRIDGOV_EXTENSION_MAX_DAYS = 5
+    # given the office signed its task on Friday 6 November 2026 at 09:00
+    case = dispatched(world, [world.office])
+    task = services.task_sign(actor=world.users.unit, task=case.tasks.get(), at=at("2026-11-06 09:00"))
+    due, warn = task.due_at, task.warn_at
+    # when it asks for too much, or gives no reason, it is told so
+    with pytest.raises(ValidationFailed) as too_long:
+        services.task_extension_request(actor=world.users.unit, task=task, days=6, reason="需采购")
+    assert "days" in too_long.value.fields
+    with pytest.raises(ValidationFailed):
+        services.task_extension_request(actor=world.users.unit, task=task, days=2, reason="")
+    # when it asks for 2 working days, the centre is told, and a second request must wait
+    with django_capture_on_commit_callbacks(execute=True):
+        task = services.task_extension_request(actor=world.users.unit, task=task, days=2, reason="需采购彩砖")
+    assert (task.extension_days, task.due_at) == (2, due)
+    assert Notification.objects.filter(user=world.users.centre, title__contains="2").exists()
+    assert services.task_actions_for(world.users.centre, task) == [
+        "supervise",
+        "urge",
+        "extension_approve",
+        "extension_refuse",
+    ]
+    with pytest.raises(Conflict):
+        services.task_extension_request(actor=world.users.unit, task=task, days=1, reason="再延")
+    with pytest.raises(PermissionDenied):
+        services.task_extension_decide(actor=world.users.unit, task=task, approve=True)
+    # when the centre approves, the deadline moves 2 working days (over the weekend), the warning with it
+    task = services.task_extension_decide(actor=world.users.centre, task=task, approve=True, note="同意")
+    assert task.due_at == working_minutes_add(due, 2 * working_day_minutes()) and task.due_at > due
+    assert task.warn_at - warn == task.due_at - due
+    assert (task.extension_days, task.extension_count, task.status) == (None, 1, TaskStatus.SIGNED)
+    # and a refusal needs a reason and leaves the deadline
+    task = services.task_extension_request(actor=world.users.unit, task=task, days=1, reason="天气")
+    with pytest.raises(ValidationFailed):
+        services.task_extension_decide(actor=world.users.centre, task=task, approve=False)
+    moved = task.due_at
+    task = services.task_extension_decide(
+        actor=world.users.centre, task=task, approve=False, note="天气已好转"
+    )
+    assert (task.due_at, task.extension_days, task.extension_count) == (moved, None, 1)
+    with pytest.raises(Conflict):
+        services.task_extension_decide(actor=world.users.centre, task=task, approve=True)
+    assert [e.action for e in case.events.filter(action__startswith="extension")] == [
+        "extension_request",
+        "extension_approve",
+        "extension_request",
+        "extension_refuse",
+    ]
+
+
 @pytest.mark.django_db
 def test_merge_checks_the_target(world):
     first, second = patrol(world), patrol(world)
@@ -561,3 +615,41 @@ def test_critical_cases_run_around_the_clock(world):
     # then it is 特急 by default and must be accepted within ten minutes, not on Monday morning
     assert case.urgency == "critical"
     assert case.due_at == at("2026-11-28 22:10")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_operators_acting_on_one_task_at_once_one_wins(world):
+    import threading
+
+    from django.db import connection
+
+    # given a dispatched task and two people of the office who press "sign" at the same moment
+    case = dispatched(world, [world.office])
+    task_id = case.tasks.get().pk
+    second = world.users.unit.__class__.objects.create_user(username="chengguan2", password="x-Pass-12345")
+    from gridgov.orgs.models import Membership, Role
+
+    Membership.objects.create(user=second, role=Role.UNIT_HANDLER, handling_unit=world.office)
+    start, outcomes = threading.Barrier(2), []
+
+    def sign(user):
+        try:
+            start.wait()
+            services.task_sign(actor=user, task=Task.objects.select_related("case", "unit").get(pk=task_id))
+            outcomes.append("signed")
+        except InvalidTransition as refused:
+            outcomes.append(refused.status)
+        except Exception as error:  # noqa: BLE001 (anything else is the test's failure)
+            outcomes.append(repr(error))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=sign, args=(u,)) for u in (world.users.unit, second)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    # then exactly one signs, the other gets a 409, and one event is written
+    assert sorted(outcomes, key=str) == [409, "signed"]
+    assert case.events.filter(action="sign").count() == 1
+    assert Task.objects.get(pk=task_id).status == TaskStatus.SIGNED

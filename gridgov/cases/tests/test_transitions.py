@@ -106,6 +106,14 @@ def _task_action(world, task: Task, action: str):
         return services.task_finish(actor=u.unit, task=task, note="已更换彩砖", photos=[jpeg()])
     if action in ("supervise", "urge"):
         return services.task_press(actor=u.centre, task=task, action=action, level="key", note="请今日办结")
+    if action == "extension_request":
+        return services.task_extension_request(actor=u.unit, task=task, days=2, reason="需采购彩砖")
+    if action in ("extension_approve", "extension_refuse"):
+        # what a decision needs besides the state: a pending request
+        Task.objects.filter(pk=task.pk).update(extension_days=2, extension_reason="需采购彩砖")
+        task.refresh_from_db()
+        approve = action == "extension_approve"
+        return services.task_extension_decide(actor=u.centre, task=task, approve=approve, note="材料未到")
     return _task_step(task=task, action=action, actor=None, authorise=False)[0]
 
 
