@@ -391,6 +391,13 @@ def test_the_centre_resolves_and_later_reopens_through_the_page(client, town):
     assert task.urge_count == 1
     one = client.post(f"/api/tasks/{task.pk}/supervise", {"level": "key"}, content_type="application/json")
     assert one.status_code == 200 and one.json()["supervise_count"] == 2
+    # and when the office asks for more time, the centre's page shows the request with its choices
+    services.task_extension_request(actor=town.users.unit, task=task, days=3, reason="需采购同款彩砖")
+    page = html_of(client.get(f"/cases/{fixed.number}/"))
+    assert "3 个工作日 · 需采购同款彩砖" in page and "督办 2 次 · 催办 1 次" in page
+    assert f'action="/cases/tasks/{task.pk}/extension_approve/"' in page
+    approved = client.post(f"/cases/tasks/{task.pk}/extension_approve/", {"note": "同意"}, follow=True)
+    assert "已同意延期" in html_of(approved)
     # and the API refuses a second reopen with the reason, as a conflict
     fixed = Case.objects.get(pk=fixed.pk)
     services.task_finish(actor=town.users.unit, task=fixed.tasks.get(), note="已再次修复", photos=[jpeg()])
