@@ -1,6 +1,7 @@
 """Fetch + authorise cases, tasks and photos (ARCHITECTURE §4.2).
 
-Who sees a case: its reporter; grid workers, command-centre operators and leaders whose
+Who sees a case: its reporter, and the reporters of duplicates merged into it (they follow
+it); grid workers, command-centre operators and leaders whose
 membership covers the case's path; handlers of a unit that has (or had) a task on it;
 superusers. Missing and invisible are the same 404. Who may *act* is the transition table's
 business (``require_actor``): a visible case with a forbidden action is a 403.
@@ -67,7 +68,9 @@ def cases_visible_q(user) -> Q:
         return Q()
     q = within_any(v.view_paths)
     if v.user_id is not None:
-        q |= Q(reporter_id=v.user_id)
+        q |= Q(reporter_id=v.user_id) | Exists(
+            Case.objects.filter(merged_into=OuterRef("pk"), reporter_id=v.user_id)
+        )
     if v.unit_ids:
         q |= Exists(Task.objects.filter(case_id=OuterRef("pk"), unit_id__in=v.unit_ids))
     return q
@@ -80,6 +83,7 @@ def can_see_case(user, case: Case) -> bool:
         or (v.user_id is not None and case.reporter_id == v.user_id)
         or covers(v.view_paths, case.path)
         or (bool(v.unit_ids) and case.tasks.filter(unit_id__in=v.unit_ids).exists())
+        or (v.user_id is not None and Case.objects.filter(merged_into=case, reporter_id=v.user_id).exists())
     )
 
 

@@ -45,6 +45,16 @@ def _reporter(case: Case) -> list[int]:
     return [case.reporter_id] if case.reporter_id else []
 
 
+def _followers(case: Case) -> list[int]:
+    """The reporters of the duplicates merged into ``case``: they follow it."""
+    return list(
+        Case.objects.filter(merged_into=case, reporter__isnull=False)
+        .exclude(reporter_id=case.reporter_id)
+        .values_list("reporter_id", flat=True)
+        .distinct()
+    )
+
+
 @task()
 def case_event_notify(event_id: int) -> int:
     """Tell the people one step concerns; returns how many messages were stored."""
@@ -79,6 +89,12 @@ def case_event_notify(event_id: int) -> int:
             K.NEW_TASK,
             _("New task %(number)s: %(category)s") % title_args,
         )
+        send(
+            _followers(case),
+            K.CASE_UPDATE,
+            _("Case %(number)s, which your report joined, was dispatched to %(units)s.")
+            % {**title_args, "units": "、".join(event.data.get("units", []))},
+        )
     elif action == "return":
         send(
             centre_operators_of(case),
@@ -96,7 +112,7 @@ def case_event_notify(event_id: int) -> int:
         )
         if action == "reopen":
             send(
-                _reporter(case),
+                [*_reporter(case), *_followers(case)],
                 K.CASE_UPDATE,
                 _("Your report %(number)s is being handled again.") % title_args,
             )
@@ -175,6 +191,13 @@ def case_event_notify(event_id: int) -> int:
             _reporter(case),
             K.PLEASE_RATE,
             text % title_args,
+            event.note if action == "resolve" else "",
+            sms=True,
+        )
+        send(
+            _followers(case),
+            K.CASE_UPDATE,
+            _("Case %(number)s, which your report joined, was settled.") % title_args,
             event.note if action == "resolve" else "",
             sms=True,
         )

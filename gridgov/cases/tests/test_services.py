@@ -351,6 +351,52 @@ def test_a_unit_asks_for_more_time_and_the_centre_decides(
     ]
 
 
+def test_the_reporter_of_a_merged_duplicate_follows_the_surviving_case(
+    world, django_capture_on_commit_callbacks
+):
+    from gridgov.cases.access import access_case
+
+    pavement = Category.objects.get(code="C0301")
+    first, _ = services.case_report(
+        actor=world.users.grid_worker,
+        channel="patrol",
+        category=pavement,
+        description="垃圾满溢",
+        lon=IN_GRID[0],
+        lat=IN_GRID[1],
+    )
+    duplicate, _ = services.case_report(
+        actor=world.users.other_resident,
+        category=pavement,
+        description="这里垃圾好多",
+        lon=IN_GRID[0],
+        lat=IN_GRID[1],
+    )
+    duplicate = services.case_verify(actor=world.users.grid_worker, case=duplicate)
+    # given the centre merged the later report into the first
+    with django_capture_on_commit_callbacks(execute=True):
+        services.case_merge(actor=world.users.centre, case=duplicate, into=first)
+    follower = world.users.other_resident
+    # then its reporter may read the surviving case, and hears when it is dispatched and settled
+    assert access_case(follower, number=first.number) == first
+    with django_capture_on_commit_callbacks(execute=True):
+        first = services.case_accept(actor=world.users.centre, case=first)
+        first = services.case_dispatch(actor=world.users.centre, case=first, units=[world.office])
+    task = services.task_sign(actor=world.users.unit, task=first.tasks.get())
+    services.task_finish(actor=world.users.unit, task=task, note="已清运", photos=[jpeg()])
+    first = services.case_check(
+        actor=world.users.grid_worker, case=Case.objects.get(pk=first.pk), passed=True
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        services.case_close(actor=world.users.centre, case=first)
+    titles = list(Notification.objects.filter(user=follower).values_list("title", flat=True))
+    assert any("派遣" in t and first.number in t for t in titles)
+    assert any(first.number in t and "办结" in t for t in titles)
+    # but only the surviving case's own reporter is asked to rate it
+    assert not Notification.objects.filter(user=follower, kind=NotificationKind.PLEASE_RATE).exists()
+    assert "rate" not in services.actions_for(follower, Case.objects.get(pk=first.pk))
+
+
 @pytest.mark.django_db
 def test_merge_checks_the_target(world):
     first, second = patrol(world), patrol(world)
