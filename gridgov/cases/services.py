@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 
 from gridgov.catalogue.models import Category, Urgency
 from gridgov.catalogue.questions import answers_clean
+from gridgov.catalogue.selectors import routing_auto_unit
 from gridgov.core.calendar import working_day_minutes, working_minutes_add
 from gridgov.core.errors import Conflict, InvalidTransition, PermissionDenied, ValidationFailed
 from gridgov.core.tasks import enqueue_on_commit
@@ -459,8 +460,9 @@ def case_report(
             data={"channel": channel, "located": place.located},
         )
         writer.save(prepared, case=case, kind=PhotoKind.BEFORE, event=event, actor=actor, at=now)
-        # What a reader of the new case needs is all here: no need to read it back.
-        case.timeline, case.photo_list, case.task_list = [event], list(writer.saved), []
+        if not _auto_dispatch(case, at=now):
+            # What a reader of the new case needs is all here: no need to read it back.
+            case.timeline, case.photo_list, case.task_list = [event], list(writer.saved), []
         return case
 
     try:
@@ -597,8 +599,12 @@ def case_comment(
 
 @transaction.atomic
 def case_verify(*, actor, case: Case, note: str = "", at: datetime | None = None) -> Case:
-    """The grid worker confirms a resident's report and forwards it to the command centre."""
-    return _case_step(case=case, action="verify", actor=actor, at=at, note=(note or "").strip())[0]
+    """The grid worker confirms a resident's report and forwards it to the command centre (which
+    may dispatch it automatically, see ``_auto_dispatch``)."""
+    now = _now(at)
+    case = _case_step(case=case, action="verify", actor=actor, at=now, note=(note or "").strip())[0]
+    _auto_dispatch(case, at=now)
+    return case
 
 
 @transaction.atomic
@@ -637,23 +643,39 @@ def case_merge(*, actor, case: Case, into: Case, note: str = "", at: datetime | 
 def case_dispatch(
     *, actor, case: Case, units: Sequence[HandlingUnit], instructions: str = "", at: datetime | None = None
 ) -> Case:
-    """Send an accepted case to one or more handling units: one task per unit."""
+    """Send an accepted case to one or more handling units within the centre's reach
+    (``selectors.dispatch_units``): one task per unit."""
     units = list({u.pk: u for u in units}.values())
     if not units:
         raise ValidationFailed(fields={"units": [_("Choose at least one handling unit.")]})
     if any(not u.is_active for u in units):
         raise ValidationFailed(fields={"units": [_("A chosen handling unit is no longer active.")]})
-    now = _now(at)
+    reachable = set(
+        selectors.dispatch_units(case).filter(pk__in=[u.pk for u in units]).values_list("pk", flat=True)
+    )
+    if len(reachable) != len(units):
+        raise ValidationFailed(fields={"units": [_("A chosen handling unit is outside this case's reach.")]})
+    return _dispatch(case=case, units=units, actor=actor, instructions=instructions, at=_now(at))
+
+
+def _dispatch(
+    *, case: Case, units: list[HandlingUnit], actor, instructions: str, at: datetime, auto=False
+) -> Case:
     instructions = (instructions or "").strip()[:500]
     case, _event_row = _case_step(
         case=case,
         action="dispatch",
         actor=actor,
-        at=now,
+        at=at,
         note=instructions,
-        data={"units": [u.name for u in units], "unit_ids": [u.pk for u in units]},
+        data={
+            "units": [u.name for u in units],
+            "unit_ids": [u.pk for u in units],
+            **({"auto": True} if auto else {}),
+        },
+        authorise=not auto,
     )
-    deadline = stage_deadline(category=case.category, urgency=case.urgency, stage=TASK_START_STAGE, start=now)
+    deadline = stage_deadline(category=case.category, urgency=case.urgency, stage=TASK_START_STAGE, start=at)
     try:
         with transaction.atomic():
             Task.objects.bulk_create(
@@ -663,7 +685,7 @@ def case_dispatch(
                         unit=u,
                         path=case.path,
                         instructions=instructions,
-                        created_at=now,
+                        created_at=at,
                         **deadline,
                     )
                     for u in units
@@ -672,6 +694,21 @@ def case_dispatch(
     except IntegrityError:
         raise ValidationFailed(fields={"units": [_("That unit already has this case.")]}) from None
     return case
+
+
+def _auto_dispatch(case: Case, *, at: datetime) -> bool:
+    """A located case that reaches its centre goes on at once where the routing table's winning
+    rule for it is marked to dispatch automatically: accepted and dispatched by the platform."""
+    if case.status != CaseStatus.SUBMITTED or case.grid_id is None:
+        return False
+    unit = routing_auto_unit(category=case.category, path=case.path)
+    if unit is None:
+        return False
+    case, _event_row = _case_step(
+        case=case, action="accept", actor=None, at=at, data={"auto": True}, authorise=False
+    )
+    _dispatch(case=case, units=[unit], actor=None, instructions="", at=at, auto=True)
+    return True
 
 
 # --- Handling units ----------------------------------------------------------------------------------------

@@ -42,7 +42,7 @@ class SlaPolicyInline(admin.TabularInline):
 class RoutingRuleInline(admin.TabularInline):
     model = RoutingRule
     extra = 0
-    fields = ["area", "handling_unit", "note"]
+    fields = ["area", "handling_unit", "auto_dispatch", "note"]
     autocomplete_fields = ["area", "handling_unit"]
 
 
@@ -99,8 +99,8 @@ class SlaPolicyAdmin(admin.ModelAdmin):
 
 @admin.register(RoutingRule)
 class RoutingRuleAdmin(admin.ModelAdmin):
-    list_display = ["category", "area", "area_path", "handling_unit", "note"]
-    list_filter = ["category__kind"]
+    list_display = ["category", "area", "area_path", "handling_unit", "auto_dispatch", "note"]
+    list_filter = ["category__kind", "auto_dispatch"]
     search_fields = ["category__code", "category__name", "area__name", "area_path", "handling_unit__name"]
     autocomplete_fields = ["category", "area", "handling_unit"]
     list_select_related = ["category", "area", "handling_unit"]

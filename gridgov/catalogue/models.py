@@ -223,6 +223,14 @@ class RoutingRule(models.Model):
         HandlingUnit, verbose_name=_("handling unit"), on_delete=models.PROTECT, related_name="routing_rules"
     )
     note = models.CharField(_("note"), max_length=200, blank=True)
+    auto_dispatch = models.BooleanField(
+        _("dispatch automatically"),
+        default=False,
+        help_text=_(
+            "A located case of this category that reaches the command centre is accepted and "
+            "dispatched to this unit at once, without an operator."
+        ),
+    )
 
     class Meta:
         verbose_name = _("routing rule")

@@ -68,7 +68,23 @@ def routing_suggest(*, category: Category, path: str) -> HandlingUnit | None:
     specific area wins (the longest area path); at the same area the subcategory's rule wins
     over the major's. Rules naming an inactive unit are skipped. One query.
     """
-    rule = (
+    rule = routing_rule(category=category, path=path)
+    return rule.handling_unit if rule is not None else None
+
+
+def routing_auto_unit(*, category: Category, path: str) -> HandlingUnit | None:
+    """The unit a case of ``category`` at ``path`` goes to without an operator: the winning rule's
+    (as ``routing_suggest``) when that rule is marked to dispatch automatically. Kept in the cache
+    (``core.cached``), as every report asks."""
+    rule = cached(
+        CATALOGUE, f"route:{category.pk}:{path}", lambda: routing_rule(category=category, path=path)
+    )
+    return rule.handling_unit if rule is not None and rule.auto_dispatch else None
+
+
+def routing_rule(*, category: Category, path: str) -> RoutingRule | None:
+    """The winning routing rule (see ``routing_suggest``), its unit selected. One query."""
+    return (
         RoutingRule.objects.filter(
             category_id__in=_category_ids(category),
             area_path__in=path_prefixes(path),
@@ -84,7 +100,6 @@ def routing_suggest(*, category: Category, path: str) -> HandlingUnit | None:
         .order_by("-area_path", "own")
         .first()
     )
-    return rule.handling_unit if rule is not None else None
 
 
 def _sla_policies(category: Category):

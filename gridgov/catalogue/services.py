@@ -59,10 +59,16 @@ def category_create(
 
 @transaction.atomic
 def routing_rule_set(
-    *, category: Category, area: OrgUnit, handling_unit: HandlingUnit, note: str = ""
+    *,
+    category: Category,
+    area: OrgUnit,
+    handling_unit: HandlingUnit,
+    note: str = "",
+    auto_dispatch: bool = False,
 ) -> RoutingRule:
     """Make ``handling_unit`` the default unit for ``category`` within ``area`` (replacing the
-    rule for that category and area if there is one)."""
+    rule for that category and area if there is one); with ``auto_dispatch`` the centre lets
+    matching located cases go to it without an operator."""
     errors: dict[str, list[str]] = {}
     if not handling_unit.is_active:
         errors["handling_unit"] = [_("This handling unit is not active.")]
@@ -71,7 +77,9 @@ def routing_rule_set(
     if errors:
         raise ValidationFailed(fields=errors)
     rule, _created = RoutingRule.objects.update_or_create(
-        category=category, area=area, defaults={"handling_unit": handling_unit, "note": note}
+        category=category,
+        area=area,
+        defaults={"handling_unit": handling_unit, "note": note, "auto_dispatch": auto_dispatch},
     )
     return rule
 

@@ -397,6 +397,65 @@ def test_the_reporter_of_a_merged_duplicate_follows_the_surviving_case(
     assert "rate" not in services.actions_for(follower, Case.objects.get(pk=first.pk))
 
 
+def test_a_centre_lets_a_category_dispatch_itself_by_the_routing_table(
+    world, django_capture_on_commit_callbacks
+):
+    from gridgov.catalogue.services import routing_rule_set
+
+    garbage = Category.objects.get(code="C0301")
+    # given the street centre switched on auto-dispatch of C0301 to its office
+    routing_rule_set(category=garbage, area=world.t.street, handling_unit=world.office, auto_dispatch=True)
+    # when the grid worker files a patrol report of it
+    with django_capture_on_commit_callbacks(execute=True):
+        case = patrol(world)
+    # then it is accepted and dispatched at once by the platform, and the office is told
+    assert case.status == CaseStatus.DISPATCHED
+    task = case.tasks.get()
+    assert task.unit == world.office and task.stage == "sign" and task.due_at is not None
+    steps = list(case.events.order_by("at", "pk").values_list("action", "actor_id", "data"))
+    assert [(a, actor) for a, actor, _d in steps] == [
+        ("report", world.users.grid_worker.pk),
+        ("accept", None),
+        ("dispatch", None),
+    ]
+    assert steps[2][2]["auto"] is True
+    assert Notification.objects.filter(user=world.users.unit, kind=NotificationKind.NEW_TASK).exists()
+    # and a resident's report goes on once its grid worker verifies it
+    resident_case, _ = services.case_report(
+        actor=world.users.resident, category=garbage, description="垃圾满溢", lon=IN_GRID[0], lat=IN_GRID[1]
+    )
+    assert resident_case.status == CaseStatus.REPORTED
+    assert (
+        services.case_verify(actor=world.users.grid_worker, case=resident_case).status
+        == CaseStatus.DISPATCHED
+    )
+    # but a case outside every grid, or of a category without the switch, waits for an operator
+    unlocated, _ = services.case_report(actor=world.users.resident, category=garbage, description="垃圾满溢")
+    assert unlocated.status == CaseStatus.SUBMITTED and not unlocated.tasks.exists()
+    other, _ = services.case_report(
+        actor=world.users.grid_worker,
+        channel="patrol",
+        category=Category.objects.get(code="C0302"),
+        description="垃圾桶破损",
+        lon=IN_GRID[0],
+        lat=IN_GRID[1],
+    )
+    assert other.status == CaseStatus.SUBMITTED
+    # and switching it off stops it at once
+    routing_rule_set(category=garbage, area=world.t.street, handling_unit=world.office, auto_dispatch=False)
+    assert patrol(world).status == CaseStatus.SUBMITTED
+
+
+def test_dispatch_to_a_unit_outside_the_cases_reach_is_refused(world):
+    case = services.case_accept(actor=world.users.centre, case=patrol(world))
+    # the neighbouring street's office serves another territory
+    with pytest.raises(ValidationFailed) as refused:
+        services.case_dispatch(actor=world.users.centre, case=case, units=[world.sibling_office])
+    assert "units" in refused.value.fields
+    case.refresh_from_db()
+    assert case.status == CaseStatus.ACCEPTED and not case.tasks.exists()
+
+
 @pytest.mark.django_db
 def test_merge_checks_the_target(world):
     first, second = patrol(world), patrol(world)
