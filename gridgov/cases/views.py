@@ -480,6 +480,16 @@ class ActionSpec:
     style: str = "primary"
 
 
+def _press_spec(action: str, done) -> ActionSpec:
+    """督办 / 催办 of the case's open tasks."""
+
+    def run(user, case, form):
+        data = form.cleaned_data
+        services.case_press(actor=user, case=case, action=action, level=data["level"], note=data["note"])
+
+    return ActionSpec(PressForm, run, done, primary=False)
+
+
 def _merge(user, case, form):
     into = Case.objects.filter(number=(form.cleaned_data["into"] or "").strip()).first()
     if into is None:
@@ -537,22 +547,8 @@ CASE_ACTIONS: dict[str, ActionSpec] = {
         primary=False,
         style="warn",
     ),
-    "supervise": ActionSpec(
-        PressForm,
-        lambda u, c, f: services.case_press(
-            actor=u, case=c, action="supervise", level=f.cleaned_data["level"], note=f.cleaned_data["note"]
-        ),
-        gettext_lazy("Supervised: the handling units are told."),
-        primary=False,
-    ),
-    "urge": ActionSpec(
-        PressForm,
-        lambda u, c, f: services.case_press(
-            actor=u, case=c, action="urge", level=f.cleaned_data["level"], note=f.cleaned_data["note"]
-        ),
-        gettext_lazy("Urged: the handling units are told."),
-        primary=False,
-    ),
+    "supervise": _press_spec("supervise", gettext_lazy("Supervised: the handling units are told.")),
+    "urge": _press_spec("urge", gettext_lazy("Urged: the handling units are told.")),
     "rework": ActionSpec(
         CheckForm,
         lambda u, c, f: services.case_check(

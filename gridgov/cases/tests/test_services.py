@@ -28,12 +28,12 @@ def at(text: str) -> datetime:
     return datetime.strptime(text, "%Y-%m-%d %H:%M").replace(tzinfo=SH)
 
 
-def patrol(world, when=None, **kwargs) -> Case:
+def patrol(world, when=None, code="C0301", **kwargs) -> Case:
     """Given: a grid worker's patrol report (it starts at the centre, its accept clock running)."""
     case, _ = services.case_report(
         actor=world.users.grid_worker,
         channel="patrol",
-        category=Category.objects.get(code="C0301"),
+        category=Category.objects.get(code=code),
         description="垃圾满溢",
         lon=IN_GRID[0],
         lat=IN_GRID[1],
@@ -251,16 +251,8 @@ def test_the_centre_resolves_a_simple_case_at_once(world, django_capture_on_comm
     assert case.status == CaseStatus.CLOSED and case.closed_at is not None and not case.tasks.exists()
     assert "rate" in services.actions_for(world.users.centre, case)
     # and a grid worker may not resolve cases
-    other, _ = services.case_report(
-        actor=world.users.grid_worker,
-        channel="patrol",
-        category=Category.objects.get(code="C0301"),
-        description="垃圾满溢",
-        lon=IN_GRID[0],
-        lat=IN_GRID[1],
-    )
     with pytest.raises(PermissionDenied):
-        services.case_resolve(actor=world.users.grid_worker, case=other, note="x")
+        services.case_resolve(actor=world.users.grid_worker, case=patrol(world), note="x")
 
 
 def test_the_centre_supervises_and_urges_each_open_task(world, django_capture_on_commit_callbacks):
@@ -357,14 +349,7 @@ def test_the_reporter_of_a_merged_duplicate_follows_the_surviving_case(
     from gridgov.cases.access import access_case
 
     pavement = Category.objects.get(code="C0301")
-    first, _ = services.case_report(
-        actor=world.users.grid_worker,
-        channel="patrol",
-        category=pavement,
-        description="垃圾满溢",
-        lon=IN_GRID[0],
-        lat=IN_GRID[1],
-    )
+    first = patrol(world)
     duplicate, _ = services.case_report(
         actor=world.users.other_resident,
         category=pavement,
@@ -432,15 +417,7 @@ def test_a_centre_lets_a_category_dispatch_itself_by_the_routing_table(
     # but a case outside every grid, or of a category without the switch, waits for an operator
     unlocated, _ = services.case_report(actor=world.users.resident, category=garbage, description="垃圾满溢")
     assert unlocated.status == CaseStatus.SUBMITTED and not unlocated.tasks.exists()
-    other, _ = services.case_report(
-        actor=world.users.grid_worker,
-        channel="patrol",
-        category=Category.objects.get(code="C0302"),
-        description="垃圾桶破损",
-        lon=IN_GRID[0],
-        lat=IN_GRID[1],
-    )
-    assert other.status == CaseStatus.SUBMITTED
+    assert patrol(world, code="C0302").status == CaseStatus.SUBMITTED
     # and switching it off stops it at once
     routing_rule_set(category=garbage, area=world.t.street, handling_unit=world.office, auto_dispatch=False)
     assert patrol(world).status == CaseStatus.SUBMITTED
