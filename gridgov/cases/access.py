@@ -32,6 +32,7 @@ class Viewer:
     grid_paths: tuple[str, ...]
     centre_paths: tuple[str, ...]
     view_paths: tuple[str, ...]
+    own_centres: tuple[str, ...]  # paths of the command centres the user operates (not collapsed)
     unit_ids: frozenset[int]
 
     @property
@@ -41,7 +42,7 @@ class Viewer:
 
 def viewer(user) -> Viewer:
     if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return Viewer(None, False, (), (), (), frozenset())
+        return Viewer(None, False, (), (), (), frozenset(), ())
     cached = user.__dict__.get(_CACHE)
     if cached is not None:
         return cached
@@ -56,6 +57,7 @@ def viewer(user) -> Viewer:
         centre_paths=tuple(centre),
         view_paths=tuple(collapse([*grid, *centre, *leader])),
         unit_ids=frozenset(u for r, _, u in rows if r == Role.UNIT_HANDLER and u),
+        own_centres=tuple(sorted({p for r, p, _ in rows if r == Role.CENTRE_OPERATOR})),
     )
     user.__dict__[_CACHE] = result
     return result
@@ -102,6 +104,12 @@ OPEN311_KEY_ATTRIBUTE = "open311_key"
 def is_open311_client(user) -> bool:
     """Whether ``user`` acts for an Open311 client in this request (authenticated by its key)."""
     return getattr(user, OPEN311_KEY_ATTRIBUTE, None) is not None
+
+
+def holds_case(user, case: Case) -> bool:
+    """Whether ``user`` operates the command centre now responsible for ``case``."""
+    v = viewer(user)
+    return v.superuser or case.centre.path in v.own_centres
 
 
 def sees_full_phone(user, case: Case) -> bool:

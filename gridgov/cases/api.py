@@ -477,6 +477,16 @@ def case_reopen(request, number: str, payload: ReasonIn):
     return _act(request, number, services.case_reopen, reason=payload.reason or "")
 
 
+@router.post("/{number}/escalate", response=CaseOut, summary="Centre: pass to the command centre above")
+def case_escalate(request, number: str, payload: ReasonIn):
+    return _act(request, number, services.case_escalate, reason=payload.reason or "")
+
+
+@router.post("/{number}/handback", response=CaseOut, summary="Centre: hand back to the command centre below")
+def case_handback(request, number: str, payload: NoteIn):
+    return _act(request, number, services.case_handback, note=payload.note)
+
+
 @router.post("/{number}/supervise", response=CaseOut, summary="Centre: supervise (督办) the open tasks")
 def case_supervise(request, number: str, payload: PressIn):
     return _act(

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from gridgov.catalogue.selectors import routing_suggest
 from gridgov.core.scoping import within, within_any
-from gridgov.orgs.models import HandlingUnit, Membership, OrgUnit, Role, path_prefixes
+from gridgov.orgs.models import CommandCentre, HandlingUnit, Membership, OrgUnit, Role, path_prefixes
 
 from . import access
 from .models import OPEN_STATUSES, OPEN_TASK_STATUSES, Case, CaseEvent, CaseStatus, Photo, Task
@@ -39,11 +39,12 @@ _QUEUE_FILTERS = {
     "to_verify": lambda v: within_any(v.grid_paths) & Q(status=CaseStatus.REPORTED),
     "to_check": lambda v: within_any(v.grid_paths) & Q(status=CaseStatus.HANDLED),
     "my_patrol": lambda v: Q(reporter_id=v.user_id, channel="patrol"),
-    # command centres: to accept, to dispatch, to close, outside every grid
-    "incoming": lambda v: within_any(v.centre_paths) & Q(status=CaseStatus.SUBMITTED),
-    "to_dispatch": lambda v: within_any(v.centre_paths) & Q(status=CaseStatus.ACCEPTED),
-    "to_close": lambda v: within_any(v.centre_paths) & Q(status=CaseStatus.CHECKED),
-    "unlocated": lambda v: within_any(v.centre_paths) & Q(grid__isnull=True, status__in=OPEN_STATUSES),
+    # command centres: what they are responsible for (a case escalated to the centre above is
+    # in that centre's queues): to accept, to dispatch, to close, outside every grid
+    "incoming": lambda v: Q(centre__path__in=v.own_centres, status=CaseStatus.SUBMITTED),
+    "to_dispatch": lambda v: Q(centre__path__in=v.own_centres, status=CaseStatus.ACCEPTED),
+    "to_close": lambda v: Q(centre__path__in=v.own_centres, status=CaseStatus.CHECKED),
+    "unlocated": lambda v: Q(centre__path__in=v.own_centres, grid__isnull=True, status__in=OPEN_STATUSES),
     # residents: their own reports
     "mine": lambda v: Q(reporter_id=v.user_id),
 }
@@ -160,6 +161,11 @@ def action_label(action: str) -> str:
         return str(_("added by the reporter"))
     transition = CASE_TRANSITIONS.get(action) or TASK_TRANSITIONS.get(action)
     return str(transition.label) if transition else action
+
+
+def centre_chain(case: Case) -> list[CommandCentre]:
+    """The command centres above the case, nearest last (street → county → city reversed)."""
+    return list(CommandCentre.objects.filter(path__in=path_prefixes(case.path)).order_by("path"))
 
 
 def grid_workers_of(path: str) -> QuerySet:

@@ -271,12 +271,13 @@ def _case_step(
     if authorise:
         access.require_actor(actor, case, t)
     now = _now(at)
-    updates = {
-        "status": t.target,
-        "updated_at": now,
-        **stage_deadline(category=case.category, urgency=case.urgency, stage=t.stage, start=now),
-        **(fields or {}),
-    }
+    updates = {"updated_at": now, **(fields or {})}
+    if t.target is not None:  # a step that keeps the state keeps its deadline too
+        updates.update(
+            status=t.target,
+            **stage_deadline(category=case.category, urgency=case.urgency, stage=t.stage, start=now),
+            **(fields or {}),
+        )
     source = _guarded_update(case, transition=t, updates=updates)
     event = _event(
         case=case,
@@ -284,7 +285,7 @@ def _case_step(
         actor=actor,
         at=now,
         from_status=source,
-        to_status=t.target,
+        to_status=t.target or source,
         note=note,
         internal=internal,
         data=data,
@@ -1010,6 +1011,56 @@ def case_reopen(*, actor, case: Case, reason: str, at: datetime | None = None) -
         return done
 
 
+def _centre_step(*, actor, case: Case, action: str, note: str, at) -> Case:
+    """Move a case to the command centre one level up (``escalate``) or down toward the case
+    (``handback``); only the centre holding it may, and only where such a centre exists."""
+    in_turn = case.status in CASE_TRANSITIONS[action].sources
+    if in_turn and not access.holds_case(actor, case):
+        raise PermissionDenied(_("Only the command centre holding the case may pass it on."))
+    chain = selectors.centre_chain(case)
+    here = next((i for i, c in enumerate(chain) if c.pk == case.centre_id), None)
+    target = None
+    if here is not None and action == "escalate" and here > 0:
+        target = chain[here - 1]
+    elif here is not None and action == "handback" and here + 1 < len(chain):
+        target = chain[here + 1]
+    if target is None and in_turn:
+        message = (
+            _("There is no command centre above this one.")
+            if action == "escalate"
+            else _("There is no command centre below this one for this case.")
+        )
+        raise Conflict(message, code=f"no_{action}")
+    from_name = case.centre.name
+    case, _event_row = _case_step(
+        case=case,
+        action=action,
+        actor=actor,
+        at=at,
+        note=note,
+        data={
+            "from": from_name,
+            "to": target.name if target else "",
+            "centre_id": target.pk if target else None,
+        },
+        fields={"centre": target} if target else {},
+    )
+    return case
+
+
+@transaction.atomic
+def case_escalate(*, actor, case: Case, reason: str, at: datetime | None = None) -> Case:
+    """上报: the centre holding the case passes it to the command centre one level up, saying why."""
+    reason = _require_text(reason, "reason", _("Say why the centre above should take it."))
+    return _centre_step(actor=actor, case=case, action="escalate", note=reason, at=at)
+
+
+@transaction.atomic
+def case_handback(*, actor, case: Case, note: str = "", at: datetime | None = None) -> Case:
+    """下派: the centre holding an escalated case hands it back to the centre one level down."""
+    return _centre_step(actor=actor, case=case, action="handback", note=(note or "").strip(), at=at)
+
+
 @transaction.atomic
 def case_withdraw(*, actor, case: Case, reason: str = "", at: datetime | None = None) -> Case:
     return _case_step(case=case, action="withdraw", actor=actor, at=at, note=(reason or "").strip())[0]
@@ -1041,4 +1092,11 @@ def actions_for(user, case: Case) -> list[str]:
     ]
     if CENTRE in kinds and case.status == CaseStatus.DISPATCHED:
         actions += ["supervise", "urge"]  # on its open tasks (``case_press``)
+    if {"escalate", "handback"} & set(actions):
+        chain = [c.pk for c in selectors.centre_chain(case)] if access.holds_case(user, case) else []
+        here = chain.index(case.centre_id) if case.centre_id in chain else None
+        if here is None or here == 0:
+            actions = [a for a in actions if a != "escalate"]
+        if here is None or here + 1 >= len(chain):
+            actions = [a for a in actions if a != "handback"]
     return actions

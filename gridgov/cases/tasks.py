@@ -137,6 +137,14 @@ def case_event_notify(event_id: int) -> int:
             event.note,
             sms=True,
         )
+    elif action in ("escalate", "handback"):
+        send(
+            centre_operators_of(case),
+            K.NEW_CASE,
+            _("Case %(number)s was passed to your centre by %(centre)s")
+            % {**title_args, "centre": event.data.get("from", "")},
+            event.note,
+        )
     elif action == "extension_request":
         send(
             centre_operators_of(case),

@@ -50,6 +50,10 @@ CASE_TRANSITIONS: dict[str, Transition] = {
         Transition("dispatch", _("dispatch"), (C.ACCEPTED,), C.DISPATCHED, (CENTRE,)),
         # 即办: a simple matter (a question answered on the phone) the centre settles at once.
         Transition("resolve", _("resolved at once"), (C.SUBMITTED, C.ACCEPTED), C.CLOSED, (CENTRE,)),
+        # The centre holding a case passes it to the command centre one level up, which may hand
+        # it back down; the state stays (see ``services.case_escalate``).
+        Transition("escalate", _("escalated"), (C.SUBMITTED, C.ACCEPTED), None, (CENTRE,)),
+        Transition("handback", _("handed back"), (C.SUBMITTED, C.ACCEPTED), None, (CENTRE,)),
         # Taken by the platform when the last open task of a dispatched case is finished.
         Transition("complete", _("all tasks finished"), (C.DISPATCHED,), C.HANDLED, (SYSTEM,), Stage.VERIFY),
         # Taken by the platform when the last open task is returned and none is finished.

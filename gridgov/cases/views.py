@@ -547,6 +547,18 @@ CASE_ACTIONS: dict[str, ActionSpec] = {
         primary=False,
         style="warn",
     ),
+    "escalate": ActionSpec(
+        ReasonForm,
+        lambda u, c, f: services.case_escalate(actor=u, case=c, reason=f.cleaned_data["reason"]),
+        gettext_lazy("Passed to the command centre above."),
+        primary=False,
+    ),
+    "handback": ActionSpec(
+        NoteForm,
+        lambda u, c, f: services.case_handback(actor=u, case=c, note=f.cleaned_data["note"]),
+        gettext_lazy("Handed back to the command centre below."),
+        primary=False,
+    ),
     "supervise": _press_spec("supervise", gettext_lazy("Supervised: the handling units are told.")),
     "urge": _press_spec("urge", gettext_lazy("Urged: the handling units are told.")),
     "rework": ActionSpec(
@@ -633,6 +645,8 @@ BUTTONS = {
     "rate": gettext_lazy("Submit rating"),
     "rework": gettext_lazy("Send back for rework"),
     "resolve": gettext_lazy("Resolve and close"),
+    "escalate": gettext_lazy("Pass to the centre above"),
+    "handback": gettext_lazy("Hand back"),
     "supervise": gettext_lazy("Supervise"),
     "urge": gettext_lazy("Urge"),
     "reopen": gettext_lazy("Reopen"),

@@ -433,6 +433,49 @@ def test_dispatch_to_a_unit_outside_the_cases_reach_is_refused(world):
     assert case.status == CaseStatus.ACCEPTED and not case.tasks.exists()
 
 
+def test_a_case_is_passed_up_to_the_county_and_handed_back(world, django_capture_on_commit_callbacks):
+    from gridgov.cases.selectors import cases_list
+
+    street, county = world.users.centre, world.users.county_centre
+    case = patrol(world)
+    queue = lambda user: [c.number for c in cases_list(user, queue="incoming")]  # noqa: E731
+    assert queue(street) == [case.number] and queue(county) == []
+    assert "escalate" in services.actions_for(street, case) and "handback" not in services.actions_for(
+        street, case
+    )
+    # the county may not take it before the street passes it on
+    with pytest.raises(PermissionDenied):
+        services.case_escalate(actor=county, case=case, reason="x")
+    # when the street passes it up, saying why
+    with django_capture_on_commit_callbacks(execute=True):
+        case = services.case_escalate(actor=street, case=case, reason="涉及县级多个部门")
+    # then it waits in the county's queue, not the street's, and the county is told
+    assert case.centre == world.centres[world.t.county.path] and case.status == CaseStatus.SUBMITTED
+    assert queue(street) == [] and queue(county) == [case.number]
+    assert Notification.objects.filter(
+        user=county, kind=NotificationKind.NEW_CASE, title__contains=case.number
+    ).exists()
+    assert {"escalate", "handback"} <= set(services.actions_for(county, case))
+    # when the county hands it back, it is the street's again
+    case = services.case_handback(actor=county, case=case, note="请街道牵头")
+    assert case.centre == world.centres[world.t.street.path] and queue(street) == [case.number]
+    # and the city, at the top, has no centre above
+    for holder in (street, county):
+        case = services.case_escalate(actor=holder, case=case, reason="再上报")
+    assert case.centre == world.centres[world.t.city.path]
+    assert "escalate" not in services.actions_for(world.users.city_centre, case)
+    with pytest.raises(Conflict):
+        services.case_escalate(actor=world.users.city_centre, case=case, reason="再上报")
+    names = {key: world.centres[getattr(world.t, key).path].name for key in ("street", "county", "city")}
+    steps = case.events.filter(action__in=["escalate", "handback"]).order_by("at", "pk")
+    assert [(e.action, e.data["to"]) for e in steps] == [
+        ("escalate", names["county"]),
+        ("handback", names["street"]),
+        ("escalate", names["county"]),
+        ("escalate", names["city"]),
+    ]
+
+
 @pytest.mark.django_db
 def test_merge_checks_the_target(world):
     first, second = patrol(world), patrol(world)

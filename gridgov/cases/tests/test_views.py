@@ -16,7 +16,7 @@ from gridgov.cases.models import Case, CaseStatus, Photo, Task, TaskStatus
 from gridgov.catalogue.models import Category
 from gridgov.catalogue.services import routing_rule_set
 from gridgov.geo.services import grid_create, grid_polygon_set
-from gridgov.orgs.models import Role
+from gridgov.orgs.models import CommandCentre, Role
 from gridgov.orgs.tests.factories import attach_units, make_territory, make_user
 
 WEST, SOUTH, STEP = 121.99, 41.24, 0.01
@@ -408,6 +408,23 @@ def test_the_centre_resolves_and_later_reopens_through_the_page(client, town):
         f"/api/cases/{fixed.number}/reopen", {"reason": "再次不满意"}, content_type="application/json"
     )
     assert again.status_code == 409 and again.json()["message"] == "一个案件只能重办一次。"
+
+
+def test_the_street_passes_a_case_up_and_the_county_finds_it_in_its_queue(client, town):
+    county = make_user(
+        "panshan", role=Role.CENTRE_OPERATOR, target=CommandCentre.objects.get(path=town.t.county.path)
+    )
+    case = new_case(town, until="submitted")
+    login(client, town.users.centre)
+    assert f'action="/cases/{case.number}/escalate/"' in html_of(client.get(f"/cases/{case.number}/"))
+    refused = client.post(f"/cases/{case.number}/escalate/", {"reason": ""})
+    assert refused.status_code == 400 and "请说明需要上级指挥中心办理的原因。" in html_of(refused)
+    passed = client.post(f"/cases/{case.number}/escalate/", {"reason": "涉及县住建局"}, follow=True)
+    assert "已上报上级指挥中心。" in html_of(passed)
+    assert case.number not in html_of(client.get("/cases/queue/incoming/"))
+    login(client, county)
+    assert case.number in html_of(client.get("/cases/queue/incoming/"))
+    assert f'action="/cases/{case.number}/handback/"' in html_of(client.get(f"/cases/{case.number}/"))
 
 
 # --- (3) Field errors ---------------------------------------------------------------------------
