@@ -163,9 +163,18 @@ def action_label(action: str) -> str:
     return str(transition.label) if transition else action
 
 
-def centre_chain(case: Case) -> list[CommandCentre]:
-    """The command centres above the case, nearest last (street → county → city reversed)."""
-    return list(CommandCentre.objects.filter(path__in=path_prefixes(case.path)).order_by("path"))
+def centre_moves(case: Case) -> dict[str, CommandCentre | None]:
+    """Where the case could be passed from the centre holding it: ``escalate`` → the command
+    centre one level up, ``handback`` → the one level down on the case's path (``None`` where
+    there is none). One query."""
+    chain = list(CommandCentre.objects.filter(path__in=path_prefixes(case.path)).order_by("path"))
+    here = next((i for i, c in enumerate(chain) if c.pk == case.centre_id), None)
+    if here is None:
+        return {"escalate": None, "handback": None}
+    return {
+        "escalate": chain[here - 1] if here > 0 else None,
+        "handback": chain[here + 1] if here + 1 < len(chain) else None,
+    }
 
 
 def grid_workers_of(path: str) -> QuerySet:

@@ -1017,13 +1017,7 @@ def _centre_step(*, actor, case: Case, action: str, note: str, at) -> Case:
     in_turn = case.status in CASE_TRANSITIONS[action].sources
     if in_turn and not access.holds_case(actor, case):
         raise PermissionDenied(_("Only the command centre holding the case may pass it on."))
-    chain = selectors.centre_chain(case)
-    here = next((i for i, c in enumerate(chain) if c.pk == case.centre_id), None)
-    target = None
-    if here is not None and action == "escalate" and here > 0:
-        target = chain[here - 1]
-    elif here is not None and action == "handback" and here + 1 < len(chain):
-        target = chain[here + 1]
+    target = selectors.centre_moves(case)[action]
     if target is None and in_turn:
         message = (
             _("There is no command centre above this one.")
@@ -1093,10 +1087,6 @@ def actions_for(user, case: Case) -> list[str]:
     if CENTRE in kinds and case.status == CaseStatus.DISPATCHED:
         actions += ["supervise", "urge"]  # on its open tasks (``case_press``)
     if {"escalate", "handback"} & set(actions):
-        chain = [c.pk for c in selectors.centre_chain(case)] if access.holds_case(user, case) else []
-        here = chain.index(case.centre_id) if case.centre_id in chain else None
-        if here is None or here == 0:
-            actions = [a for a in actions if a != "escalate"]
-        if here is None or here + 1 >= len(chain):
-            actions = [a for a in actions if a != "handback"]
+        moves = selectors.centre_moves(case) if access.holds_case(user, case) else {}
+        actions = [a for a in actions if a not in ("escalate", "handback") or moves.get(a)]
     return actions

@@ -12,7 +12,7 @@ from gridgov.catalogue.models import Category
 from gridgov.core.masking import redact_text
 
 from .render import Many
-from .selectors import DATATYPES, open311_status
+from .selectors import DATATYPES, is_public, open311_status
 
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
 #: When this endpoint's interface last changed (the discovery document's changeset).
@@ -112,7 +112,7 @@ def created(case: Case, *, registered: bool) -> dict:
 
 def token(case: Case) -> dict:
     return {
-        "service_request_id": case.number if case.is_public else None,
+        "service_request_id": case.number if is_public(case) else None,
         "token": str(case.client_id),
     }
 

@@ -238,7 +238,6 @@ def request_by_token(token: str) -> Case:
     case = Case.objects.filter(client_id=token, channel=Channel.OPEN311).first() if _is_uuid(token) else None
     if case is None:
         raise Open311Error(404, _("token: no such token."))
-    case.is_public = is_public(case)
     return case
 
 
@@ -271,7 +270,7 @@ def updates_find(
     qs = (
         CaseEvent.objects.filter(_range("at", window), internal=False, case__in=cases)
         .exclude(action="report")
-        .select_related("case", "task__unit")
+        .select_related("case")
         .annotate(photo_id=_first_photo(event_id=OuterRef("pk")))
         .order_by("at", "pk")
     )

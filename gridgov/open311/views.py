@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
-from gridgov.cases.services import request_fingerprint
+from gridgov.cases.services import CONTACT_KEYS, request_fingerprint
 from gridgov.core.errors import DomainError, RateLimited
 
 from . import documents, selectors, services
@@ -24,7 +24,6 @@ from .render import FORMATS, Many, respond
 MAX_RESULTS = 1000
 #: The longest date range a search may span, and the default window.
 MAX_DAYS = 90
-CONTACT_FIELDS = ("first_name", "last_name", "email", "device_id", "account_id")
 
 
 @dataclass(frozen=True)
@@ -182,7 +181,7 @@ def _request_create(request, params: Params) -> Document:
         listed=frozenset(listed),
         description=params.text("description", 4000),
         media_url=params.text("media_url", 500),
-        contact={name: params.text(name, 100) for name in CONTACT_FIELDS},
+        contact={name: params.text(name, 100) for name in CONTACT_KEYS},
         phone=params.text("phone", 20),
         client_id=params.uuid("client_id"),
     )

@@ -10,7 +10,7 @@ from PIL import Image
 
 from gridgov.catalogue.models import Category
 from gridgov.catalogue.services import routing_rule_set
-from gridgov.geo.services import grid_polygon_set
+from gridgov.geo.services import grid_create, grid_polygon_set
 from gridgov.orgs.models import Role
 from gridgov.orgs.tests.factories import attach_units, make_territory, make_user
 
@@ -34,6 +34,26 @@ def jpeg(name: str = "photo.jpg", size=(64, 48), colour=(200, 80, 40)) -> Simple
     buffer = io.BytesIO()
     Image.new("RGB", size, colour).save(buffer, "JPEG")
     return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/jpeg")
+
+
+def roadside_town() -> SimpleNamespace:
+    """张家村 with a grid of its own drawn, 张家村路边网格 (``WEST``, ``SOUTH``, one ``STEP``
+    square), 张家村第二网格 beside it, and the street's urban-management office as the routing table's choice for roads:
+    the place of the page and browser tests (each adds its people)."""
+    t = make_territory()
+    units = attach_units(t)
+    grid = grid_create(
+        actor=None,
+        parent=t.village,
+        name="张家村路边网格",
+        geometry=rect(WEST, SOUTH, WEST + STEP, SOUTH + STEP),
+    )
+    grid_polygon_set(
+        actor=None, unit=t.sibling_grid, geometry=rect(WEST + STEP, SOUTH, WEST + 2 * STEP, SOUTH + STEP)
+    )
+    pavement = Category.objects.get(code="C0201")
+    routing_rule_set(category=pavement.parent, area=t.street, handling_unit=units["office"])
+    return SimpleNamespace(t=t, units=units, grid=grid, pavement=pavement)
 
 
 @pytest.fixture

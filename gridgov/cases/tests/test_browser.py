@@ -17,11 +17,10 @@ from PIL import Image, ImageDraw
 
 from gridgov.accounts.models import SmsMessage
 from gridgov.cases.models import Case, CaseStatus
-from gridgov.catalogue.models import Category
-from gridgov.catalogue.services import routing_rule_set
-from gridgov.geo.services import grid_create, grid_polygon_set
 from gridgov.orgs.models import Role
-from gridgov.orgs.tests.factories import attach_units, make_territory, make_user
+from gridgov.orgs.tests.factories import make_user
+
+from .conftest import roadside_town
 
 pytestmark = [
     pytest.mark.browser,
@@ -37,13 +36,6 @@ PHONE = "13800138000"
 PHONE_SIZE, DESK_SIZE = (390, 844), (1440, 900)
 DESCRIPTION = "张家村路边彩砖破啦！"
 OFFICE = "太平街道城市管理办公室"
-
-
-def rect(west, south, east, north) -> dict:
-    return {
-        "type": "Polygon",
-        "coordinates": [[[west, south], [east, south], [east, north], [west, north], [west, south]]],
-    }
 
 
 def paving_photo(path, *, broken: bool):
@@ -68,19 +60,8 @@ def town(transactional_db, reference_data, settings, tmp_path):
     street's command centre, its urban-management office as the routing table's choice for
     roads, and the people of the story."""
     settings.MEDIA_ROOT = tmp_path / "media"
-    t = make_territory()
-    units = attach_units(t)
-    grid = grid_create(
-        actor=None,
-        parent=t.village,
-        name="张家村路边网格",
-        geometry=rect(WEST, SOUTH, WEST + STEP, SOUTH + STEP),
-    )
-    grid_polygon_set(
-        actor=None, unit=t.sibling_grid, geometry=rect(WEST + STEP, SOUTH, WEST + 2 * STEP, SOUTH + STEP)
-    )
-    pavement = Category.objects.get(code="C0201")
-    routing_rule_set(category=pavement.parent, area=t.street, handling_unit=units["office"])
+    place = roadside_town()
+    t, units, grid = place.t, place.units, place.grid
     centre = units["centres"][t.street.path]
     users = SimpleNamespace(
         resident=make_user("r13800138000", phone=PHONE, full_name="王秀兰"),

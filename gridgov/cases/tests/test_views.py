@@ -14,23 +14,16 @@ from gridgov.accounts.models import Notification
 from gridgov.cases import services
 from gridgov.cases.models import Case, CaseStatus, Photo, Task, TaskStatus
 from gridgov.catalogue.models import Category
-from gridgov.catalogue.services import routing_rule_set
-from gridgov.geo.services import grid_create, grid_polygon_set
 from gridgov.orgs.models import CommandCentre, Role
-from gridgov.orgs.tests.factories import attach_units, make_territory, make_user
+from gridgov.orgs.tests.factories import make_user
+
+from .conftest import roadside_town
 
 WEST, SOUTH, STEP = 121.99, 41.24, 0.01
 #: Inside the grid made for these tests (张家村路边网格) and inside 张家村第二网格.
 IN_GRID = (WEST + 0.5 * STEP, SOUTH + 0.5 * STEP)
 IN_OTHER_GRID = (WEST + 1.5 * STEP, SOUTH + 0.5 * STEP)
 PHONE = "13800138000"
-
-
-def rect(west, south, east, north) -> dict:
-    return {
-        "type": "Polygon",
-        "coordinates": [[[west, south], [east, south], [east, north], [west, north], [west, south]]],
-    }
 
 
 def jpeg(name="photo.jpg", colour=(200, 80, 40)) -> SimpleUploadedFile:
@@ -45,19 +38,8 @@ def town(db, settings, tmp_path):
     command centre, its urban-management office as the routing table's choice for roads, and
     one user per role, plus a neighbour of each role outside 张家村路边网格's reach."""
     settings.MEDIA_ROOT = tmp_path / "media"
-    t = make_territory()
-    units = attach_units(t)
-    grid = grid_create(
-        actor=None,
-        parent=t.village,
-        name="张家村路边网格",
-        geometry=rect(WEST, SOUTH, WEST + STEP, SOUTH + STEP),
-    )
-    grid_polygon_set(
-        actor=None, unit=t.sibling_grid, geometry=rect(WEST + STEP, SOUTH, WEST + 2 * STEP, SOUTH + STEP)
-    )
-    pavement = Category.objects.get(code="C0201")
-    routing_rule_set(category=pavement.parent, area=t.street, handling_unit=units["office"])
+    place = roadside_town()
+    t, units, grid, pavement = place.t, place.units, place.grid, place.pavement
     centres = units["centres"]
     users = SimpleNamespace(
         resident=make_user("r13800138000", phone=PHONE, full_name="王秀兰"),
