@@ -170,6 +170,9 @@ class Case(Deadline):
         indexes = [
             models.Index(fields=["status", "due_at"], name="case_status_due"),
             models.Index(fields=["status", "warn_at"], name="case_status_warn"),
+            # The SLA sweep's crossings: only the rows not yet announced are in the range.
+            models.Index(fields=["warned", "status", "warn_at"], name="case_sweep_warn"),
+            models.Index(fields=["overdue_notified", "status", "due_at"], name="case_sweep_due"),
             models.Index(fields=["centre", "status", "number"], name="case_centre_status"),
             models.Index(fields=["reporter", "number"], name="case_reporter"),
         ]
@@ -237,6 +240,8 @@ class Task(Deadline):
         indexes = [
             models.Index(fields=["status", "due_at"], name="task_status_due"),
             models.Index(fields=["status", "warn_at"], name="task_status_warn"),
+            models.Index(fields=["warned", "status", "warn_at"], name="task_sweep_warn"),
+            models.Index(fields=["overdue_notified", "status", "due_at"], name="task_sweep_due"),
             models.Index(fields=["unit", "status", "created_at"], name="task_unit_status"),
         ]
 
