@@ -7,6 +7,8 @@ BIN := $(VENV)/bin
 PYTHON ?= $(shell for p in python3.13 python3.12 python3.11 python3; do \
 	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null && { echo $$p; break; }; done)
 STAMP := $(VENV)/.installed-stamp
+# The worker of the configured task backend (GRIDGOV_TASKS_BACKEND): RQ's for "rq", else the database queue's.
+TASK_WORKER = $(if $(filter rq,$(GRIDGOV_TASKS_BACKEND)),rqworker default,db_worker --interval 1)
 
 .PHONY: setup run test bench lint format migrate demo messages clean
 
@@ -29,7 +31,7 @@ run: migrate
 	$(BIN)/python manage.py demo_logins
 	@echo "Serving on http://127.0.0.1:$(PORT)/ (with a task worker and the scheduler)"
 	@trap 'kill 0' EXIT INT TERM; \
-	$(BIN)/python manage.py db_worker --interval 1 & \
+	$(BIN)/python manage.py $(TASK_WORKER) & \
 	$(BIN)/python manage.py scheduler & \
 	$(BIN)/python manage.py runserver --insecure --noreload 127.0.0.1:$(PORT)
 

@@ -176,9 +176,6 @@ STORAGES = {
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
-# --- Background work (Django Tasks API) -------------------------------------------------------
-# The database backend by default; `manage.py db_worker` runs the queue. "immediate" runs each
-# task in the process that enqueues it (tests, single-process installs).
 # The cache (rendered cases, placements, the catalogue and calendar, rate limits): each process's
 # memory by default; shared by every process when GRIDGOV_CACHE_URL names a Redis server
 # (redis://host:6379/0; install the "redis" extra).
@@ -199,16 +196,28 @@ else:
         }
     }
 
-_tasks_backend = os.environ.get("GRIDGOV_TASKS_BACKEND", "database")
-TASKS = {
-    "default": {
-        "BACKEND": {
-            "database": "django_tasks_db.DatabaseBackend",
-            "immediate": "django_tasks.backends.immediate.ImmediateBackend",
-        }[_tasks_backend],
-        "QUEUES": ["default"],
-    }
+# --- Background work (Django Tasks API) -------------------------------------------------------
+# The database backend by default; `manage.py db_worker` runs the queue. "immediate" runs each
+# task in the process that enqueues it (tests, single-process installs). "rq" keeps the queue in
+# Redis at GRIDGOV_TASKS_REDIS_URL (install the "rq" extra); `manage.py rqworker` runs it.
+_TASK_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+    "rq": "django_tasks_rq.RQBackend",
 }
+_tasks_backend = os.environ.get("GRIDGOV_TASKS_BACKEND", "database")
+if _tasks_backend not in _TASK_BACKENDS:
+    raise RuntimeError(
+        f"GRIDGOV_TASKS_BACKEND must be one of {', '.join(_TASK_BACKENDS)}, not {_tasks_backend!r}"
+    )
+TASKS = {"default": {"BACKEND": _TASK_BACKENDS[_tasks_backend], "QUEUES": ["default"]}}
+# The RQ backend's queue (django-rq). Its workers run each job through django-tasks-rq's Job
+# class, which calls the task and records its result for the Tasks API.
+GRIDGOV_TASKS_REDIS_URL = os.environ.get("GRIDGOV_TASKS_REDIS_URL", "redis://127.0.0.1:6379/0")
+RQ_QUEUES = {"default": {"URL": GRIDGOV_TASKS_REDIS_URL}}
+RQ = {"JOB_CLASS": "django_tasks_rq.Job"}
+if _tasks_backend == "rq":
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
 
 # --- Security ---------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True

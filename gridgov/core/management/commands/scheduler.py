@@ -1,7 +1,9 @@
 """Enqueue the apps' periodic sweeps (SLA warnings, later rollups) on a fixed interval.
 
-Run one scheduler per installation beside the task workers (`manage.py db_worker`); the
-sweeps are idempotent, so a second scheduler or a restart announces nothing twice."""
+Run one scheduler per installation beside the task workers (`manage.py db_worker`, or
+`manage.py rqworker` with GRIDGOV_TASKS_BACKEND=rq); it enqueues on whichever backend is
+configured. The sweeps are idempotent, so a second scheduler or a restart announces nothing
+twice."""
 
 import time
 
