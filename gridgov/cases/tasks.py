@@ -2,19 +2,29 @@
 SLA sweep that raises "due soon" and "overdue". Both are idempotent: a notification is stored
 once per (user, source), and the sweep flags what it has announced."""
 
+import operator
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime
+from functools import reduce
+
+from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django_tasks import task
 
+from gridgov.accounts.models import Notification
 from gridgov.accounts.models import NotificationKind as K
 from gridgov.accounts.services import notifications_send
-from gridgov.orgs.models import Membership, Role
+from gridgov.catalogue.models import Stage
+from gridgov.orgs.models import HandlingUnit, Membership, Role, path_prefixes
 
 from . import selectors
-from .models import OPEN_STATUSES, OPEN_TASK_STATUSES, Case, CaseEvent, PressLevel, Task
+from .models import OPEN_TASK_STATUSES, Case, CaseEvent, PressLevel, Task
+from .transitions import CASE_TRANSITIONS, TASK_TRANSITIONS
 
 
 def grid_workers_of(case: Case) -> list[int]:
@@ -219,61 +229,259 @@ def case_event_notify(event_id: int) -> int:
     return sent
 
 
-def _stamp(row) -> int:
-    """Which run of a stage a deadline belongs to (a reopened stage is announced again)."""
-    return int(row.stage_started_at.timestamp()) if row.stage_started_at else 0
+#: Rows announced at a time (their events and messages built, then written): bounds memory
+#: when many rows cross at once, as after an outage.
+SWEEP_BATCH = 10_000
 
+
+@dataclass(frozen=True)
+class Crossing:
+    """A deadline the sweep announces: rows of ``model`` in a source state of the transition
+    ``action`` whose ``column`` has passed and whose ``flag`` is not set yet."""
+
+    name: str
+    model: type[Case] | type[Task]
+    action: str  # also the notification kind
+    column: str
+    flag: str
+
+    @property
+    def statuses(self) -> tuple[str, ...]:
+        table = TASK_TRANSITIONS if self.model is Task else CASE_TRANSITIONS
+        return table[self.action].sources
+
+    @property
+    def returned(self) -> tuple[str, ...]:
+        """The fields of a flagged row that its announcement needs."""
+        own = ("id", "status", "stage", "warn_at", "due_at")
+        return own + (("case", "unit") if self.model is Task else ("number", "centre", "path", "grid"))
+
+
+#: In this order, so that a row found past both times says "due soon" before "overdue".
+CROSSINGS = (
+    Crossing("case_due_soon", Case, K.DUE_SOON, "warn_at", "warned"),
+    Crossing("case_overdue", Case, K.OVERDUE, "due_at", "overdue_notified"),
+    Crossing("task_due_soon", Task, K.DUE_SOON, "warn_at", "warned"),
+    Crossing("task_overdue", Task, K.OVERDUE, "due_at", "overdue_notified"),
+)
 
 #: What the sweep says, by (row kind, announcement).
-_SWEEP_TITLES = {
-    ("case", K.DUE_SOON): _lazy("Case %(number)s is due soon"),
-    ("case", K.OVERDUE): _lazy("Case %(number)s is overdue"),
-    ("task", K.DUE_SOON): _lazy("Task %(number)s (%(unit)s) is due soon"),
-    ("task", K.OVERDUE): _lazy("Task %(number)s (%(unit)s) is overdue"),
+SWEEP_TITLES = {
+    ("case", K.DUE_SOON): gettext_lazy("Case %(number)s is due soon"),
+    ("case", K.OVERDUE): gettext_lazy("Case %(number)s is overdue"),
+    ("task", K.DUE_SOON): gettext_lazy("Task %(number)s (%(unit)s) is due soon"),
+    ("task", K.OVERDUE): gettext_lazy("Task %(number)s (%(unit)s) is overdue"),
 }
 
 
-@task()
-def sla_sweep() -> dict:
-    """Announce deadlines: "due soon" once the warning time passes, "overdue" once the due
-    time passes. Rows are picked by index queries and flagged in one update per kind, so each
-    is announced once; who to tell is looked up once per centre, grid or unit."""
-    now = timezone.now()
-    counts = {K.DUE_SOON: 0, K.OVERDUE: 0}
-    recipients: dict[tuple, list[int]] = {}
+def _columns(model, *fields: str) -> list[str]:
+    return [connection.ops.quote_name(model._meta.get_field(f).column) for f in fields]
 
-    def who(key, lookup):
-        if key not in recipients:
-            recipients[key] = lookup()
-        return recipients[key]
 
-    for flag, kind, column in (("warned", K.DUE_SOON, "warn_at"), ("overdue_notified", K.OVERDUE, "due_at")):
-        due = Q(**{f"{column}__lte": now, flag: False})
-        cases = list(Case.objects.filter(due, status__in=OPEN_STATUSES).order_by()[:500])
-        for case in cases:
-            if case.stage == "verify":
-                users = who(("grid", case.path), lambda c=case: grid_workers_of(c))
-            else:
-                users = who(("centre", case.centre_id), lambda c=case: centre_operators_of(c))
-            notifications_send(
-                user_ids=users,
-                kind=kind,
-                title=_SWEEP_TITLES["case", kind] % {"number": case.number},
-                url=_case_url(case),
-                source=f"sla:case:{case.pk}:{case.stage}:{_stamp(case)}:{kind}",
-            )
-        tasks = list(
-            Task.objects.filter(due, status__in=OPEN_TASK_STATUSES).select_related("case", "unit")[:500]
+def _moment(value, zone) -> datetime | None:
+    """A time read by a raw statement: SQLite gives text in the connection's ``zone`` (UTC)."""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return value.replace(tzinfo=zone) if value is not None and value.tzinfo is None else value
+
+
+def flag_statement(crossing: Crossing, now: datetime) -> tuple[str, list]:
+    """The one statement that finds a crossing's rows and flags them, returning them:
+    ``UPDATE … SET flag = true WHERE flag = false AND status IN (open) AND time <= now
+    RETURNING …``. A case is moved in the same statement (its version and ``updated_at``, as by
+    every event).
+
+    Its condition is a range on the (flag, status, time) index, so the rows announced before,
+    however many, are never read. A concurrent sweep's update skips what this one flagged
+    (PostgreSQL re-checks the condition on a row once its lock is released; SQLite lets one
+    writer in at a time), so what this statement returns is announced once."""
+    model, at = crossing.model, connection.ops.adapt_datetimefield_value(now)
+    table = connection.ops.quote_name(model._meta.db_table)
+    flag, status, column = _columns(model, crossing.flag, "status", crossing.column)
+    sets, params = [f"{flag} = %s"], [True]
+    if model is Case:
+        version, updated = _columns(Case, "version", "updated_at")
+        sets += [f"{version} = {version} + 1", f"{updated} = %s"]
+        params.append(at)
+    statuses = crossing.statuses
+    sql = (
+        f"UPDATE {table} SET {', '.join(sets)} WHERE {flag} = %s"
+        f" AND {status} IN ({', '.join(['%s'] * len(statuses))}) AND {column} <= %s"
+        f" RETURNING {', '.join(_columns(model, *crossing.returned))}"
+    )
+    return sql, [*params, False, *statuses, at]
+
+
+def _flag(crossing: Crossing, now: datetime) -> list[dict]:
+    """Flag the rows past the crossing's time; the rows this statement flagged (the only ones
+    to announce), by field attname."""
+    names = [crossing.model._meta.get_field(f).attname for f in crossing.returned]
+    with connection.cursor() as cursor:
+        cursor.execute(*flag_statement(crossing, now))
+        rows = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+    zone = connection.timezone
+    for r in rows:
+        r["warn_at"], r["due_at"] = _moment(r["warn_at"], zone), _moment(r["due_at"], zone)
+    return rows
+
+
+def _move_cases(case_ids: set[int], now: datetime) -> dict[int, tuple[str, int]]:
+    """Raise the version and ``updated_at`` of the tasks' cases (every event moves its case,
+    see ``services._event``); their numbers and command centres. One statement."""
+    table = connection.ops.quote_name(Case._meta.db_table)
+    pk, number, centre, version, updated = _columns(Case, "id", "number", "centre", "version", "updated_at")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET {version} = {version} + 1, {updated} = %s"
+            f" WHERE {pk} IN ({', '.join(['%s'] * len(case_ids))}) RETURNING {pk}, {number}, {centre}",
+            [connection.ops.adapt_datetimefield_value(now), *sorted(case_ids)],
         )
-        for t in tasks:
-            notifications_send(
-                user_ids=who(("unit", t.unit_id), lambda t=t: unit_handlers_of([t.unit_id])),
-                kind=kind,
-                title=_SWEEP_TITLES["task", kind] % {"number": t.case.number, "unit": t.unit.name},
-                url=_case_url(t.case),
-                source=f"sla:task:{t.pk}:{t.stage}:{_stamp(t)}:{kind}",
+        return {pk: (number, centre) for pk, number, centre in cursor.fetchall()}
+
+
+def _recipients(*, units=(), centres=(), paths=()) -> dict[tuple[str, object], set[int]]:
+    """Who hears of the crossings, in one query: the handlers of ``units``, the operators of
+    ``centres`` and the grid workers of the grids at ``paths``, keyed by (role, target)."""
+    wanted = []
+    if units:
+        wanted.append(Q(role=Role.UNIT_HANDLER, handling_unit_id__in=sorted(units)))
+    if centres:
+        wanted.append(Q(role=Role.CENTRE_OPERATOR, command_centre_id__in=sorted(centres)))
+    if paths:
+        wanted.append(Q(role=Role.GRID_WORKER, org_unit__path__in=sorted(paths)))
+    found: dict[tuple[str, object], set[int]] = defaultdict(set)
+    if not wanted:
+        return found
+    rows = Membership.objects.filter(reduce(operator.or_, wanted)).values_list(
+        "role", "handling_unit_id", "command_centre_id", "org_unit__path", "user_id"
+    )
+    for role, unit, centre, path, user in rows:
+        target = {Role.UNIT_HANDLER: unit, Role.CENTRE_OPERATOR: centre}.get(role, path)
+        found[role, target].add(user)
+    return found
+
+
+def _insert(model, fields: tuple[str, ...], rows: list[tuple], *, fixed: dict, skip_existing=False) -> None:
+    """Insert ``rows`` (values of ``fields``) into ``model``'s table in one ``executemany``,
+    every row with the ``fixed`` values and the other columns their defaults. The ORM's
+    ``bulk_create`` compiles every value of every row, which at the sweep's volumes costs far
+    more than the database's work. ``skip_existing``: a row breaking a unique constraint is
+    left out (``ON CONFLICT DO NOTHING``, SQLite and PostgreSQL alike)."""
+    if not rows:
+        return
+    columns, constants = [model._meta.get_field(f).column for f in fields], []
+    for field in model._meta.concrete_fields:
+        if field.primary_key or field.name in fields:
+            continue
+        columns.append(field.column)
+        constants.append(field.get_db_prep_save(fixed.get(field.name, field.get_default()), connection))
+    quote = connection.ops.quote_name
+    sql = (
+        f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(c) for c in columns)})"
+        f" VALUES ({', '.join(['%s'] * len(columns))})" + (" ON CONFLICT DO NOTHING" if skip_existing else "")
+    )
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, [(*row, *constants) for row in rows])
+
+
+def _announce(crossing: Crossing, rows: list[dict], now: datetime) -> None:
+    """One internal event per flagged row, the version of their cases raised, and one message
+    per recipient and row (stored once per row, deadline and kind): a fixed number of
+    statements whatever the number of rows."""
+    on_task = crossing.model is Task
+    kind = str(crossing.action)
+    if on_task:
+        cases = _move_cases({r["case_id"] for r in rows}, now)
+        names = dict(
+            HandlingUnit.objects.filter(pk__in={r["unit_id"] for r in rows}).values_list("pk", "name")
+        )
+        for r in rows:
+            r["number"], r["centre_id"] = cases[r["case_id"]]
+            r["unit_name"], r["grids"] = names[r["unit_id"]], ()
+    else:
+        # A case waiting for its re-check (``verify``) concerns whoever re-checks it: the
+        # grid's workers, else the centre (as when it was handed over for the re-check).
+        for r in rows:
+            r["case_id"] = r["id"]
+            r["grids"] = path_prefixes(r["path"]) if r["grid_id"] and r["stage"] == Stage.VERIFY else ()
+    who = _recipients(
+        units={r["unit_id"] for r in rows} if on_task else (),
+        centres={r["centre_id"] for r in rows},
+        paths={p for r in rows for p in r["grids"]},
+    )
+    title = str(SWEEP_TITLES["task" if on_task else "case", kind])
+    url = reverse("cases:detail", args=["NUMBER"])
+    data_field, db = CaseEvent._meta.get_field("data"), connections[DEFAULT_DB_ALIAS]
+    events, messages = [], []
+    for r in rows:
+        data = {
+            "stage": r["stage"],
+            "warn_at": r["warn_at"].isoformat() if r["warn_at"] else None,
+            "due_at": r["due_at"].isoformat() if r["due_at"] else None,
+        }
+        if on_task:
+            data["unit"] = r["unit_name"]
+            users = who[Role.UNIT_HANDLER, r["unit_id"]] | who[Role.CENTRE_OPERATOR, r["centre_id"]]
+        elif r["grids"]:
+            users = set().union(*(who[Role.GRID_WORKER, p] for p in r["grids"]))
+            users = users or who[Role.CENTRE_OPERATOR, r["centre_id"]]
+        else:
+            users = who[Role.CENTRE_OPERATOR, r["centre_id"]]
+        events.append(
+            (
+                r["case_id"],
+                r["id"] if on_task else None,
+                r["status"],
+                r["status"],
+                data_field.get_db_prep_save(data, db),
             )
-        Case.objects.filter(pk__in=[c.pk for c in cases]).update(**{flag: True})
-        Task.objects.filter(pk__in=[t.pk for t in tasks]).update(**{flag: True})
-        counts[kind] += len(cases) + len(tasks)
-    return {"due_soon": counts[K.DUE_SOON], "overdue": counts[K.OVERDUE]}
+        )
+        text = (title % {"number": r["number"], "unit": r.get("unit_name", "")})[:200]
+        link = url.replace("NUMBER", r["number"])
+        # Once per row, stage, deadline and kind: a deadline moved by an extension is new.
+        stamp = int(r[crossing.column].timestamp())
+        source = f"sla:{'task' if on_task else 'case'}:{r['id']}:{r['stage']}:{stamp}:{kind}"
+        messages += [(user, text, link, source) for user in sorted(users)]
+    _insert(
+        CaseEvent,
+        ("case", "task", "from_status", "to_status", "data"),
+        events,
+        fixed={"action": kind, "at": now, "internal": True},
+    )
+    _insert(
+        Notification,
+        ("user", "title", "url", "source"),
+        sorted(messages, key=lambda m: (m[0], m[3])),  # (user, source): the unique index's order
+        fixed={"kind": kind, "created_at": timezone.now()},
+        skip_existing=True,
+    )
+
+
+def sweep(now: datetime) -> dict[str, int]:
+    """Announce every crossing up to ``now``; how many rows crossed, by crossing and in all.
+    Each crossing is one transaction: its rows are flagged and announced together."""
+    counts = {}
+    for crossing in CROSSINGS:
+        with transaction.atomic():
+            rows = _flag(crossing, now)
+            for start in range(0, len(rows), SWEEP_BATCH):
+                _announce(crossing, rows[start : start + SWEEP_BATCH], now)
+        counts[crossing.name] = len(rows)
+    return {
+        "due_soon": counts["case_due_soon"] + counts["task_due_soon"],
+        "overdue": counts["case_overdue"] + counts["task_overdue"],
+        **counts,
+    }
+
+
+@task()
+def sla_sweep(at: str | None = None) -> dict[str, int]:
+    """The SLA warning sweep: a case or task turns yellow ("due soon") once its warning time
+    has passed and red ("overdue") once its due time has, each announced once per crossing with
+    an internal event and a message to those concerned (a task: its unit's handlers and the
+    operators of its case's command centre; a case: the centre's operators, or the grid's
+    workers while it waits for their re-check). Four crossings (case and task, yellow and red),
+    each a fixed number of statements per batch of rows, never a loop over open cases; running
+    it again changes nothing. ``at``: the moment to sweep up to (ISO 8601), now by default."""
+    now = datetime.fromisoformat(at) if at else timezone.now()
+    return sweep(now if timezone.is_aware(now) else timezone.make_aware(now))

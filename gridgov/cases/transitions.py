@@ -69,6 +69,22 @@ CASE_TRANSITIONS: dict[str, Transition] = {
         Transition(
             "withdraw", _("withdraw"), (C.REPORTED, C.SUBMITTED, C.ACCEPTED), C.WITHDRAWN, (REPORTER,)
         ),
+        # Taken by the SLA sweep (``tasks.sla_sweep``) in every open state (``OPEN_STATUSES``)
+        # when the running stage's warning or due time passes: recorded, state and deadline stay.
+        Transition(
+            "due_soon",
+            _("due soon"),
+            (C.REPORTED, C.SUBMITTED, C.ACCEPTED, C.DISPATCHED, C.HANDLED, C.CHECKED),
+            None,
+            (SYSTEM,),
+        ),
+        Transition(
+            "overdue",
+            _("overdue"),
+            (C.REPORTED, C.SUBMITTED, C.ACCEPTED, C.DISPATCHED, C.HANDLED, C.CHECKED),
+            None,
+            (SYSTEM,),
+        ),
     ]
 }
 
@@ -95,6 +111,9 @@ TASK_TRANSITIONS: dict[str, Transition] = {
         Transition(
             "reopen", _("reopened for rework"), (T.DONE,), T.SIGNED, (SYSTEM,), Stage.HANDLE, on_task=True
         ),
+        # Taken by the SLA sweep in every open state (``OPEN_TASK_STATUSES``), as for cases.
+        Transition("due_soon", _("due soon"), (T.PENDING, T.SIGNED), None, (SYSTEM,), on_task=True),
+        Transition("overdue", _("overdue"), (T.PENDING, T.SIGNED), None, (SYSTEM,), on_task=True),
     ]
 }
 

@@ -1,5 +1,6 @@
 """The case services beyond the transition table: deadlines on the work calendar, several
-units, returns, rework, merging, notifications and the SLA sweep, atomicity, and photos."""
+units, returns, rework, merging, notifications, atomicity, and photos (the SLA sweep:
+``test_sweep.py``)."""
 
 import io
 from datetime import datetime
@@ -13,8 +14,6 @@ from PIL import Image
 from gridgov.accounts.models import Notification, NotificationKind, SmsMessage
 from gridgov.cases import services
 from gridgov.cases.models import Case, CaseStatus, Photo, Task, TaskStatus
-from gridgov.cases.selectors import cases_due_soon, cases_overdue, tasks_overdue
-from gridgov.cases.tasks import sla_sweep
 from gridgov.catalogue.models import Category
 from gridgov.core.calendar import working_day_minutes, working_minutes_add
 from gridgov.core.errors import Conflict, InvalidTransition, PermissionDenied, ValidationFailed
@@ -616,7 +615,7 @@ def test_a_reporter_adds_a_note_once_and_every_step_moves_updated_at(
     assert case.updated_at == at("2026-11-02 11:00")
 
 
-# --- Notifications and the SLA sweep -----------------------------------------------------------------
+# --- Notifications ------------------------------------------------------------------------------------
 
 
 @pytest.mark.django_db
@@ -645,32 +644,6 @@ def test_key_moments_reach_the_right_inboxes_and_the_resident_by_sms(
     assert not Notification.objects.filter(user=u.bureau).exists()
     # the resident heard about the acceptance by SMS, with the case number
     assert SmsMessage.objects.filter(phone="13800138000", text__contains=case.number).count() == 1
-
-
-@pytest.mark.django_db
-def test_the_sweep_announces_due_soon_and_overdue_once(world):
-    # given a case accepted long ago (dispatch overdue) and one whose warning time has passed
-    late = patrol(world, at("2026-11-02 09:00"))
-    late = services.case_accept(actor=world.users.centre, case=late, at=at("2026-11-02 09:05"))
-    soon = patrol(world)
-    Case.objects.filter(pk=soon.pk).update(warn_at=at("2026-01-01 09:00"))
-    assert list(cases_overdue()) == [late]
-    assert set(cases_due_soon()) == {soon}
-    # when the sweep runs twice
-    first, second = sla_sweep.call(), sla_sweep.call()
-    # then each is announced once to the centre, and the second run finds nothing new
-    assert first == {"due_soon": 2, "overdue": 1} and second == {"due_soon": 0, "overdue": 0}
-    kinds = list(Notification.objects.filter(user=world.users.centre).values_list("kind", flat=True))
-    assert kinds.count(NotificationKind.OVERDUE) == 1 and kinds.count(NotificationKind.DUE_SOON) == 2
-
-
-@pytest.mark.django_db
-def test_overdue_tasks_are_an_index_query(world):
-    case = dispatched(world, [world.office])
-    Task.objects.filter(case=case).update(due_at=at("2026-01-01 09:00"))
-    assert list(tasks_overdue()) == [case.tasks.get()]
-    sla_sweep.call()
-    assert Notification.objects.filter(user=world.users.unit, kind=NotificationKind.OVERDUE).count() == 1
 
 
 # --- Atomicity and photos ------------------------------------------------------------------------------

@@ -1,12 +1,17 @@
 """Every (state, action) pair of the declared transition table, allowed and forbidden ones:
 an allowed action moves to its target state and writes one event; a forbidden one is a 409
-that names the current state and changes nothing."""
+that names the current state and changes nothing. The SLA sweep's steps (``due_soon``,
+``overdue``) are taken by the sweep alone: in an open state it records the crossing, in any
+other it takes nothing."""
+
+from datetime import UTC, datetime
 
 import pytest
 
 from gridgov.cases import services
 from gridgov.cases.models import Case, CaseEvent, CaseStatus, Task, TaskStatus
 from gridgov.cases.services import _case_step, _task_step
+from gridgov.cases.tasks import sla_sweep
 from gridgov.cases.transitions import CASE_TRANSITIONS, TASK_TRANSITIONS
 from gridgov.core.errors import InvalidTransition
 
@@ -76,6 +81,28 @@ def _case_action(world, case: Case, action: str):
     return _case_step(case=case, action=action, actor=None, authorise=False)[0]
 
 
+#: Steps only the SLA sweep takes, on every row whose times have passed.
+SWEEP_ACTIONS = ("due_soon", "overdue")
+
+
+def _swept(row: Case | Task, action: str, state: str):
+    """When: the row's warning and due times lie in the past and the sweep runs; then the row
+    keeps its state and has one event of the crossing if `state` is a source of it, none if not."""
+    past = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
+    type(row).objects.filter(pk=row.pk).update(
+        warn_at=past, due_at=past, warned=False, overdue_notified=False
+    )
+    sla_sweep.call()
+    row.refresh_from_db()
+    assert row.status == state
+    on_task = isinstance(row, Task)
+    took = CaseEvent.objects.filter(action=action, task=row if on_task else None)
+    if state in (TASK_TRANSITIONS if on_task else CASE_TRANSITIONS)[action].sources:
+        assert (took.count(), took.get().from_status, took.get().to_status) == (1, state, state)
+    else:
+        assert not took.exists()
+
+
 CASE_PAIRS = [(state, action) for state in CaseStatus.values for action in CASE_TRANSITIONS]
 
 
@@ -85,7 +112,9 @@ def test_case_action_in_every_state(world, state, action):
     case = _force(_report(world), state)
     events_before = CaseEvent.objects.filter(case=case).count()
     transition = CASE_TRANSITIONS[action]
-    if state in transition.sources:
+    if action in SWEEP_ACTIONS:
+        _swept(case, action, state)
+    elif state in transition.sources:
         # when the action is taken, then the case moves to the target and one case event is written
         # (steps of its tasks, as a reopen makes, are their own events)
         result = _case_action(world, case, action)
@@ -138,7 +167,9 @@ def test_task_action_in_every_state(world, state, action):
     Task.objects.filter(pk=task.pk).update(status=state)
     task.refresh_from_db()
     transition = TASK_TRANSITIONS[action]
-    if state in transition.sources:
+    if action in SWEEP_ACTIONS:
+        _swept(task, action, state)
+    elif state in transition.sources:
         # when the unit acts, then the task moves to the target with an event on the case
         result = _task_action(world, task, action)
         assert result.status == (transition.target or state)  # 督办/催办 keep the state
