@@ -104,7 +104,9 @@ else:
             "CONN_HEALTH_CHECKS": True,
             # Tests use a file too (not SQLite's shared in-memory database, which locks whole
             # tables between threads): concurrent tests then see what production sees.
-            "TEST": {"NAME": str(VAR_DIR / "test-gridgov.sqlite3")},
+            "TEST": {
+                "NAME": os.environ.get("GRIDGOV_SQLITE_TEST_PATH", str(VAR_DIR / "test-gridgov.sqlite3"))
+            },
             "OPTIONS": {
                 "transaction_mode": "IMMEDIATE",
                 "timeout": float(os.environ.get("GRIDGOV_SQLITE_BUSY_TIMEOUT", "5")),
@@ -262,6 +264,8 @@ GRIDGOV_WORK_HOURS = os.environ.get("GRIDGOV_WORK_HOURS", "08:30-12:00,13:30-17:
 GRIDGOV_SWEEP_SECONDS = int(os.environ.get("GRIDGOV_SWEEP_SECONDS", "60"))
 # 延期: the most working days one extension may add to a task's deadline.
 GRIDGOV_EXTENSION_MAX_DAYS = int(os.environ.get("GRIDGOV_EXTENSION_MAX_DAYS", "10"))
+# How often (seconds) a directive's response board reloads itself in the browser.
+GRIDGOV_BOARD_REFRESH_SECONDS = int(os.environ.get("GRIDGOV_BOARD_REFRESH_SECONDS", "30"))
 
 # Open311 GeoReport v2 (/open311/v2/): jurisdiction_id names that mean the whole platform (a
 # city's or county's division code is always accepted); requests per minute per client key;

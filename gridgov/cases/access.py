@@ -1,8 +1,9 @@
 """Fetch + authorise cases, tasks and photos (ARCHITECTURE §4.2).
 
 Who sees a case: its reporter, and the reporters of duplicates merged into it (they follow
-it); grid workers, command-centre operators and leaders whose
-membership covers the case's path; handlers of a unit that has (or had) a task on it;
+it); for an enterprise's demand, the enterprise's accounts and its liaison cadre; grid
+workers, command-centre operators and leaders whose membership covers the case's path;
+handlers of a unit that has (or had) a task on it (which of its tasks: ``tasks_shown``);
 superusers. Missing and invisible are the same 404. Who may *act* is the transition table's
 business (``require_actor``): a visible case with a forbidden action is a 403.
 """
@@ -14,10 +15,11 @@ from django.db.models import Exists, OuterRef, Q
 from gridgov.core.errors import NotFound, PermissionDenied
 from gridgov.core.masking import mask_name
 from gridgov.core.scoping import collapse, covers, within_any
+from gridgov.enterprises.access import enterprises_spoken_for, speaks_for
 from gridgov.orgs.models import Role
 from gridgov.orgs.selectors import membership_rows
 
-from .models import Case, Photo, Task
+from .models import Case, Channel, Photo, Task, TaskRole
 from .transitions import CENTRE, GRID_WORKER, REPORTER, UNIT, Transition
 
 _CACHE = "_gridgov_case_viewer"
@@ -70,8 +72,10 @@ def cases_visible_q(user) -> Q:
         return Q()
     q = within_any(v.view_paths)
     if v.user_id is not None:
-        q |= Q(reporter_id=v.user_id) | Exists(
-            Case.objects.filter(merged_into=OuterRef("pk"), reporter_id=v.user_id)
+        q |= (
+            Q(reporter_id=v.user_id)
+            | Exists(Case.objects.filter(merged_into=OuterRef("pk"), reporter_id=v.user_id))
+            | Q(enterprise_id__in=enterprises_spoken_for(user))
         )
     if v.unit_ids:
         q |= Exists(Task.objects.filter(case_id=OuterRef("pk"), unit_id__in=v.unit_ids))
@@ -86,6 +90,7 @@ def can_see_case(user, case: Case) -> bool:
         or covers(v.view_paths, case.path)
         or (bool(v.unit_ids) and case.tasks.filter(unit_id__in=v.unit_ids).exists())
         or (v.user_id is not None and Case.objects.filter(merged_into=case, reporter_id=v.user_id).exists())
+        or speaks_for(user, case.enterprise_id)
     )
 
 
@@ -110,6 +115,13 @@ def holds_case(user, case: Case) -> bool:
     """Whether ``user`` operates the command centre now responsible for ``case``."""
     v = viewer(user)
     return v.superuser or case.centre.path in v.own_centres
+
+
+def sees_board(user, case: Case) -> bool:
+    """A directive's response board is for whoever sees its territory (the issuing centre,
+    leaders), not for the units answering it."""
+    v = viewer(user)
+    return v.superuser or covers(v.view_paths, case.path)
 
 
 def sees_full_phone(user, case: Case) -> bool:
@@ -150,9 +162,38 @@ def actor_kinds(user, case: Case, task: Task | None = None) -> set[str]:
         kinds.add(CENTRE)
     if task is not None and task.unit_id in v.unit_ids:
         kinds.add(UNIT)
-    if v.user_id is not None and case.reporter_id == v.user_id:
+    if case.enterprise_id is not None:
+        # An enterprise's demand is the enterprise's: its accounts withdraw and rate it, also
+        # when its liaison cadre filed it.
+        if speaks_for(user, case.enterprise_id, liaison=False):
+            kinds.add(REPORTER)
+    elif v.user_id is not None and case.reporter_id == v.user_id:
         kinds.add(REPORTER)
     return kinds
+
+
+def tasks_shown(user, case: Case, tasks: list[Task]) -> list[Task]:
+    """The tasks of ``case`` a reader sees. Whoever sees the case from its territory (the
+    centres, leaders, the grid) and its reporter see them all; a handling unit sees its own,
+    and in a joint command the lead unit sees every co-handler's while a co-handler sees the
+    lead's; of a directive a unit sees only its own."""
+    v = viewer(user)
+    if v.superuser or not v.unit_ids or covers(v.view_paths, case.path):
+        return tasks
+    own = [t for t in tasks if t.unit_id in v.unit_ids]
+    if case.channel == Channel.DIRECTIVE:
+        return own
+    if not any(t.role for t in tasks) or any(t.role == TaskRole.LEAD for t in own):
+        return tasks
+    return [t for t in tasks if t.unit_id in v.unit_ids or t.role == TaskRole.LEAD]
+
+
+def tasks_audience(user, case: Case) -> str:
+    """What decides ``tasks_shown`` for this reader: part of a cached rendering's key."""
+    v = viewer(user)
+    if v.superuser or not v.unit_ids or covers(v.view_paths, case.path):
+        return "all"
+    return ",".join(str(u) for u in sorted(v.unit_ids))
 
 
 def require_actor(user, case: Case, transition: Transition, task: Task | None = None) -> None:

@@ -22,10 +22,11 @@ from gridgov.catalogue.selectors import category_active
 from gridgov.core.errors import NotFound, ValidationFailed
 from gridgov.core.masking import mask_email, mask_name
 from gridgov.core.pagination import LazyRows
-from gridgov.orgs.models import HandlingUnit
+from gridgov.enterprises.models import Enterprise
+from gridgov.orgs.models import CommandCentre, HandlingUnit
 
 from . import access, selectors, services
-from .models import OPEN_TASK_STATUSES, Case, Photo, Task
+from .models import OPEN_TASK_STATUSES, Case, Channel, Photo, Task
 
 router = Router(tags=["cases"])
 
@@ -47,6 +48,32 @@ class CaseIn(Schema):
     answers: dict = {}
     channel: str = "app"
     contact_phone: str = ""
+    # An enterprise demand (channel "enterprise"): the enterprise it is for.
+    enterprise_id: int | None = None
+
+
+class WhistleIn(Schema):
+    """吹哨: a street's centre calls units above it; ``centre_id`` when the operator has several."""
+
+    centre_id: int | None = None
+    title: str = ""
+    category: str | None = None
+    description: str = ""
+    urgency: str | None = None
+    address: str = ""
+    unit_ids: list[int] = []
+
+
+class DirectiveIn(Schema):
+    """上级号召: every active unit of ``unit_kinds`` within the centre's territory, by ``due_at``."""
+
+    centre_id: int | None = None
+    title: str = ""
+    category: str | None = None
+    description: str = ""
+    urgency: str | None = None
+    unit_kinds: list[str] = []
+    due_at: datetime | None = None
 
 
 class Named(Schema):
@@ -64,6 +91,7 @@ class CaseRowOut(Schema):
     status: str
     status_display: str
     channel: str
+    title: str
     category: str
     category_name: str
     urgency: str
@@ -105,6 +133,7 @@ class TaskOut(Schema):
     id: int
     case: str
     unit: Named
+    role: str
     status: str
     status_display: str
     instructions: str
@@ -120,6 +149,8 @@ class TaskOut(Schema):
     extension_days: int | None
     extension_reason: str
     extension_count: int
+    rating: str
+    rating_comment: str
 
 
 class CaseOut(CaseRowOut):
@@ -130,6 +161,7 @@ class CaseOut(CaseRowOut):
     contact_name: str
     contact_email: str
     media_url: str
+    enterprise: Named | None
     merged_into: str | None
     rating: str
     rating_comment: str
@@ -158,6 +190,34 @@ class MergeIn(Schema):
 class DispatchIn(Schema):
     unit_ids: list[int] = []
     instructions: str = ""
+    # A joint command (综合指挥): which of ``unit_ids`` leads.
+    lead_unit_id: int | None = None
+
+
+class BoardRowOut(Schema):
+    task: int
+    unit: Named
+    unit_kind: str
+    status: str
+    status_display: str
+    signed_at: datetime | None
+    finished_at: datetime | None
+    due_at: datetime | None
+    overdue: bool
+
+
+class BoardOut(Schema):
+    """A directive's response board: totals, then one row per unit."""
+
+    case: str
+    title: str
+    due_at: datetime | None
+    units: int
+    acknowledged: int
+    done: int
+    overdue: int
+    returned: int
+    rows: list[BoardRowOut]
 
 
 class PressIn(Schema):
@@ -197,6 +257,7 @@ def _row(case: Case, now=None) -> dict:
         "status": case.status,
         "status_display": str(case.get_status_display()),
         "channel": case.channel,
+        "title": case.title,
         "category": case.category.code,
         "category_name": case.category.name,
         "urgency": case.urgency,
@@ -220,6 +281,7 @@ def _task(task: Task) -> TaskOut:
         id=task.pk,
         case=task.case.number,
         unit=Named(id=task.unit_id, name=task.unit.name),
+        role=task.role,
         status=task.status,
         status_display=str(task.get_status_display()),
         instructions=task.instructions,
@@ -235,6 +297,8 @@ def _task(task: Task) -> TaskOut:
         extension_days=task.extension_days,
         extension_reason=task.extension_reason,
         extension_count=task.extension_count,
+        rating=task.rating,
+        rating_comment=task.rating_comment,
     )
 
 
@@ -260,6 +324,7 @@ def case_out(user, case: Case, actions: list[str] | None = None) -> CaseOut:
         photos_by_event.setdefault(p.event_id, []).append(p.pk)
     for t in case.task_list:
         t.case = case
+    tasks = access.tasks_shown(user, case, case.task_list)
     if actions is None:
         actions = services.actions_for(user, case)
     suggestion = selectors.suggested_unit(case) if "dispatch" in actions else None
@@ -267,7 +332,7 @@ def case_out(user, case: Case, actions: list[str] | None = None) -> CaseOut:
     full = access.sees_full_phone(user, case)
     row = _row(case, now)
     row["overdue"] = row["overdue"] or any(
-        t.status in OPEN_TASK_STATUSES and t.due_at and t.due_at < now for t in case.task_list
+        t.status in OPEN_TASK_STATUSES and t.due_at and t.due_at < now for t in tasks
     )
     return CaseOut(
         **row,
@@ -280,12 +345,13 @@ def case_out(user, case: Case, actions: list[str] | None = None) -> CaseOut:
         if full
         else mask_email((case.contact or {}).get("email")),
         media_url=case.media_url,
+        enterprise=Named(id=case.enterprise_id, name=case.enterprise.name) if case.enterprise_id else None,
         merged_into=case.merged_into.number if case.merged_into_id else None,
         rating=case.rating,
         rating_comment=case.rating_comment,
         rework_count=case.rework_count,
         warn_at=case.warn_at,
-        tasks=[_task(t) for t in case.task_list],
+        tasks=[_task(t) for t in tasks],
         photos=[_photo(p) for p in case.photo_list],
         timeline=[
             EventOut(
@@ -322,6 +388,31 @@ def _category(code: str | None) -> Category | None:
     return category
 
 
+def _enterprise(pk: int | None) -> Enterprise | None:
+    if pk is None:
+        return None
+    enterprise = Enterprise.objects.select_related("org_unit").filter(pk=pk).first()
+    if enterprise is None:
+        raise ValidationFailed(fields={"enterprise_id": [_("No such enterprise.")]})
+    return enterprise
+
+
+def _units(ids: list[int], field: str = "unit_ids") -> list[HandlingUnit]:
+    units = list(HandlingUnit.objects.filter(pk__in=ids))
+    if len(units) != len(set(ids)):
+        raise ValidationFailed(fields={field: [_("Unknown handling unit.")]})
+    return units
+
+
+def _centre(pk: int | None) -> CommandCentre | None:
+    if pk is None:
+        return None
+    centre = CommandCentre.objects.select_related("org_unit").filter(pk=pk).first()
+    if centre is None:
+        raise ValidationFailed(fields={"centre_id": [_("No such command centre.")]})
+    return centre
+
+
 # --- Cases ---------------------------------------------------------------------------------------------
 
 
@@ -339,12 +430,81 @@ def case_create(request, payload: CaseIn):
         address=payload.address,
         answers=payload.answers,
         contact_phone=payload.contact_phone,
+        enterprise=_enterprise(payload.enterprise_id),
         client_id=payload.client_id,
         fingerprint=fingerprint,
     )
     if not created:
         case = access.access_case(request.user, number=case.number)
     return _json(case_out(request.user, case), status=201 if created else 200)
+
+
+@router.post("/whistles", response={201: CaseOut}, summary="Street centre: whistle to units above (吹哨)")
+def case_whistle(request, payload: WhistleIn):
+    case = services.case_whistle(
+        actor=request.user,
+        centre=_centre(payload.centre_id),
+        units=_units(payload.unit_ids),
+        category=_category(payload.category),
+        title=payload.title,
+        description=payload.description,
+        urgency=payload.urgency,
+        address=payload.address,
+    )
+    return _json(case_out(request.user, access.access_case(request.user, number=case.number)), status=201)
+
+
+@router.get("/whistle-units", response=list[Named], summary="Units my centre may whistle to")
+def case_whistle_units(request, centre_id: int | None = None):
+    centre = services.whistling_centre(request.user, _centre(centre_id))
+    return [Named(id=u.pk, name=u.name) for u in selectors.whistle_units(centre)]
+
+
+@router.post("/directives", response={201: CaseOut}, summary="City or county centre: issue a directive")
+def directive_issue(request, payload: DirectiveIn):
+    case = services.directive_issue(
+        actor=request.user,
+        centre=_centre(payload.centre_id),
+        unit_kinds=payload.unit_kinds,
+        category=_category(payload.category),
+        title=payload.title,
+        description=payload.description,
+        urgency=payload.urgency,
+        due_at=payload.due_at,
+    )
+    return _json(case_out(request.user, access.access_case(request.user, number=case.number)), status=201)
+
+
+@router.get("/{number}/board", response=BoardOut, summary="A directive's response board")
+def directive_board(request, number: str):
+    case = access.access_case(request.user, number=number)
+    if case.channel != Channel.DIRECTIVE or not access.sees_board(request.user, case):
+        raise NotFound()
+    board = selectors.directive_board(case)
+    return BoardOut(
+        case=case.number,
+        title=case.title,
+        due_at=max((t.due_at for t in board.rows if t.due_at), default=None),
+        units=board.units,
+        acknowledged=board.acknowledged,
+        done=board.done,
+        overdue=board.overdue,
+        returned=board.returned,
+        rows=[
+            BoardRowOut(
+                task=t.pk,
+                unit=Named(id=t.unit_id, name=t.unit.name),
+                unit_kind=t.unit.kind,
+                status=t.status,
+                status_display=str(t.get_status_display()),
+                signed_at=t.signed_at,
+                finished_at=t.finished_at,
+                due_at=t.due_at,
+                overdue=t.overdue,
+            )
+            for t in board.rows
+        ],
+    )
 
 
 @router.get("/", response=list[CaseRowOut], summary="Cases I may see, by queue and filters")
@@ -395,6 +555,7 @@ def case_get(request, number: str):
             "staff" if access.viewer(user).is_staff_viewer else "public",
             "phone" if access.sees_full_phone(user, case) else "masked",
             ",".join(actions),
+            access.tasks_audience(user, case),
             get_language() or "",
         ]
     )
@@ -444,10 +605,17 @@ def case_merge(request, number: str, payload: MergeIn):
 
 @router.post("/{number}/dispatch", response=CaseOut, summary="Centre: dispatch to one or more units")
 def case_dispatch(request, number: str, payload: DispatchIn):
-    units = list(HandlingUnit.objects.filter(pk__in=payload.unit_ids))
-    if len(units) != len(set(payload.unit_ids)):
-        raise ValidationFailed(fields={"unit_ids": [_("Unknown handling unit.")]})
-    return _act(request, number, services.case_dispatch, units=units, instructions=payload.instructions)
+    units = _units(payload.unit_ids)
+    lead = None
+    if payload.lead_unit_id is not None:
+        lead = next((u for u in units if u.pk == payload.lead_unit_id), None)
+        if lead is None:
+            raise ValidationFailed(
+                fields={"lead_unit_id": [_("The lead unit is one of the units the case is sent to.")]}
+            )
+    return _act(
+        request, number, services.case_dispatch, units=units, instructions=payload.instructions, lead=lead
+    )
 
 
 @router.post("/{number}/check", response=CaseOut, summary="Re-check a handled case: passed or rework")
@@ -564,6 +732,16 @@ def task_urge(request, task_id: int, payload: PressIn):
     return _task(
         services.task_press(
             actor=request.user, task=task, action="urge", level=payload.level, note=payload.note
+        )
+    )
+
+
+@tasks_router.post("/{task_id}/assess", response=TaskOut, summary="Whistling centre: rate a unit's answer")
+def task_assess(request, task_id: int, payload: RateIn):
+    task = access.access_task(request.user, pk=task_id)
+    return _task(
+        services.task_assess(
+            actor=request.user, task=task, rating=payload.rating or "", comment=payload.comment
         )
     )
 

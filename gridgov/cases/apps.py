@@ -16,6 +16,7 @@ class CasesConfig(AppConfig):
         from gridgov.core.context_processors import unread_notifications
         from gridgov.core.registry import MenuEntry
 
+        from . import selectors
         from .access import viewer
 
         if not user.is_authenticated:
@@ -40,8 +41,14 @@ class CasesConfig(AppConfig):
                 MenuEntry(_("To close"), reverse("cases:queue", args=["to_close"]), order=32),
                 MenuEntry(_("All cases"), reverse("cases:all"), order=33),
             ]
+        if any(len(p) >= 9 for p in v.own_centres):  # a street's or village's centre
+            entries.append(MenuEntry(_("Whistle"), reverse("cases:whistle"), order=34))
+        if any(len(p) in (4, 6) for p in v.own_centres):  # a city's or county's centre
+            entries.append(MenuEntry(_("Directive"), reverse("cases:directive"), order=35))
         if v.unit_ids:
             entries.append(MenuEntry(_("My tasks"), reverse("cases:tasks"), order=40))
+        if not v.centre_paths and selectors.enterprises_spoken_for(user).exists():
+            entries.append(MenuEntry(_("Enterprise demand"), reverse("cases:demand"), order=12))
         unread = unread_notifications(user)
         label = _("Messages (%(n)d)") % {"n": unread} if unread else _("Inbox")
         entries.append(MenuEntry(label, reverse("accounts:inbox"), order=800))

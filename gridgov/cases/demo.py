@@ -60,7 +60,7 @@ def load_demo(out) -> None:
     User = get_user_model()
     users = {
         u.username: u
-        for u in User.objects.filter(username__in=["mengqian", "taiping", "chengguan", "zhujian"])
+        for u in User.objects.filter(username__in=["mengqian", "taiping", "panshan", "chengguan", "zhujian"])
     }
     residents = [
         User.objects.get_or_create(phone=phone, defaults={"username": f"r{phone}"})[0]
@@ -76,7 +76,11 @@ def load_demo(out) -> None:
     zhangjia = next(g for g in grids if g.unit.path.startswith(ZHANGJIA))
     _article_case(users, residents[0], zhangjia, units)
     count = _other_cases(users, residents, grids, units)
-    out.write(f"Cases: the article's 张家村 case and {count} more in every state.")
+    _patterns(users, zhangjia, units)
+    out.write(
+        f"Cases: the article's 张家村 case and {count} more in every state; a whistle, a joint "
+        "command and a directive."
+    )
 
 
 def _article_case(users, resident, grid, units) -> Case:
@@ -265,3 +269,79 @@ def _other_cases(users, residents, grids, units) -> int:
         rater = case.reporter if case.channel == "app" else centre
         services.case_rate(actor=rater, case=case, rating=rating, at=at[9])
     return made
+
+
+def _patterns(users, grid, units) -> None:
+    """The other dispatch patterns, under way: 太平街道 whistles two county bureaus (one has
+    answered), a road collapse is a joint command led by the street office, and 盘山县 has
+    ordered the winter heating check of its street offices and utilities (a live board)."""
+    now = timezone.now()
+    centre, county = users["taiping"], users["panshan"]
+    handler, bureau_handler = users["chengguan"], users["zhujian"]
+    housing, water = units["盘山县住房和城乡建设局"], units["盘山县水利局"]
+    whistle = services.case_whistle(
+        actor=centre,
+        units=[housing, water],
+        category=Category.objects.get(code="C0101"),
+        title="张家村排水涵洞坍塌",
+        description="村北排水涵洞坍塌，雨水倒灌农田，街道无力独自处置，请县住建局、水利局报到。",
+        address="张家村村北排水渠",
+        photos=[_picture("before", 31)],
+        at=now - timedelta(days=1, hours=3),
+    )
+    task = whistle.tasks.get(unit=housing)
+    services.task_sign(actor=bureau_handler, task=task, at=now - timedelta(days=1, hours=2))
+    services.task_finish(
+        actor=bureau_handler,
+        task=Task.objects.get(pk=task.pk),
+        note="已组织施工队临时加固涵洞，下周完成重建设计。",
+        photos=[_picture("after", 32)],
+        at=now - timedelta(hours=20),
+    )
+    services.task_assess(
+        actor=centre,
+        task=Task.objects.get(pk=task.pk),
+        rating="satisfied",
+        comment="当天到场，处置及时。",
+        at=now - timedelta(hours=19),
+    )
+    joint, _ = services.case_report(
+        actor=users["mengqian"],
+        channel="patrol",
+        category=Category.objects.get(code="C0201"),
+        description="村道塌陷约6平方米，下方供水管破裂。",
+        lon=grid.centroid_lon,
+        lat=grid.centroid_lat,
+        answers={"area_m2": 6, "blocks_traffic": True},
+        photos=[_picture("before", 33)],
+        at=now - timedelta(hours=5),
+    )
+    joint = services.case_accept(actor=centre, case=joint, at=now - timedelta(hours=4, minutes=50))
+    office = units["太平街道城市管理办公室"]
+    services.case_dispatch(
+        actor=centre,
+        case=joint,
+        units=[office, housing],
+        lead=office,
+        instructions="城管办牵头围挡并恢复路面，住建局协办修复管线。",
+        at=now - timedelta(hours=4, minutes=45),
+    )
+    services.task_sign(actor=handler, task=joint.tasks.get(unit=office), at=now - timedelta(hours=4))
+    directive = services.directive_issue(
+        actor=county,
+        unit_kinds=["street_office", "utility"],
+        category=Category.objects.get(code="W0101"),
+        title="冬季供暖设施安全排查",
+        description="各单位于本周内完成辖区供暖管线、换热站和老旧小区供暖设施排查，上传排查照片。",
+        due_at=now + timedelta(days=3),
+        at=now - timedelta(days=2),
+    )
+    task = directive.tasks.get(unit=office)
+    services.task_sign(actor=handler, task=task, at=now - timedelta(days=2) + timedelta(hours=1))
+    services.task_finish(
+        actor=handler,
+        task=Task.objects.get(pk=task.pk),
+        note="排查供暖管线12处、老旧小区3个，整改隐患2处。",
+        photos=[_picture("after", 34)],
+        at=now - timedelta(days=1),
+    )

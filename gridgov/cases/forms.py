@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from gridgov.catalogue.models import Category
+from gridgov.orgs.models import UnitKind
 
 from .models import CaseStatus, PressLevel, Rating
 
@@ -158,10 +159,14 @@ class MergeForm(forms.Form):
 
 
 class DispatchForm(forms.Form):
-    """The units are the ones the case may go to (``selectors.dispatch_units``)."""
+    """The units are the ones the case may go to (``selectors.dispatch_units``); naming a lead
+    unit among them makes it a joint command (综合指挥)."""
 
     units = forms.TypedMultipleChoiceField(
         label=_("Handling units"), required=False, coerce=int, widget=forms.CheckboxSelectMultiple
+    )
+    lead = forms.TypedChoiceField(
+        label=_("Lead unit (joint command)"), required=False, coerce=int, empty_value=None
     )
     instructions = forms.CharField(
         label=_("Instructions"), required=False, max_length=500, widget=_textarea(_("Optional"))
@@ -172,12 +177,111 @@ class DispatchForm(forms.Form):
         self.unit_rows = list(units)
         self.suggested = suggested
         self.fields["units"].choices = [(u.pk, u.name) for u in self.unit_rows]
+        self.fields["lead"].choices = [("", _("None: each unit on its own"))] + [
+            (u.pk, u.name) for u in self.unit_rows
+        ]
         if not self.is_bound and suggested is not None:
             self.initial.setdefault("units", [suggested.pk])
 
     def chosen_units(self):
         wanted = set(self.cleaned_data.get("units") or [])
         return [u for u in self.unit_rows if u.pk in wanted]
+
+    def chosen_lead(self):
+        lead = self.cleaned_data.get("lead")
+        return next((u for u in self.unit_rows if u.pk == lead), None)
+
+
+def _category_choices(categories) -> list:
+    """Subcategories grouped under their majors, for a select."""
+    groups: dict[str, list] = {}
+    for c in categories:
+        groups.setdefault(c.parent.name, []).append((c.code, c.name))
+    return [("", _("Choose…"))] + list(groups.items())
+
+
+class SentForm(forms.Form):
+    """What a command centre sends out itself (a whistle, a directive): the services check it."""
+
+    title = forms.CharField(
+        label=_("Title"), required=False, max_length=100, widget=forms.TextInput(attrs={"maxlength": 100})
+    )
+    category = forms.ChoiceField(label=_("Category"), required=False)
+    description = forms.CharField(
+        label=_("Description"), required=False, widget=_textarea(_("What is to be done, and why"), 4, 2000)
+    )
+
+    def __init__(self, *args, categories=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.category_rows = {c.code: c for c in categories}
+        self.fields["category"].choices = _category_choices(categories)
+
+    def chosen_category(self):
+        return self.category_rows.get(self.cleaned_data.get("category") or "")
+
+
+class WhistleForm(SentForm):
+    """吹哨: the units above the street that must answer."""
+
+    units = forms.TypedMultipleChoiceField(
+        label=_("Units to call"), required=False, coerce=int, widget=forms.CheckboxSelectMultiple
+    )
+    address = forms.CharField(label=_("Where"), required=False, max_length=200)
+    photos = PhotosField(label=_("Photos"))
+
+    def __init__(self, *args, units=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.unit_rows = list(units)
+        self.fields["units"].choices = [(u.pk, u.name) for u in self.unit_rows]
+
+    def chosen_units(self):
+        wanted = set(self.cleaned_data.get("units") or [])
+        return [u for u in self.unit_rows if u.pk in wanted]
+
+
+class DirectiveForm(SentForm):
+    """上级号召: every unit of the chosen kinds in the centre's territory, by a deadline."""
+
+    unit_kinds = forms.MultipleChoiceField(
+        label=_("Kinds of unit"),
+        required=False,
+        choices=UnitKind.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    due_at = forms.DateTimeField(
+        label=_("Done by"),
+        required=False,
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+    photos = PhotosField(label=_("Attachments (photos)"))
+
+
+class DemandForm(forms.Form):
+    """企业需求: the enterprise (of those the user speaks for) and the type of its demand."""
+
+    client_id = forms.UUIDField(required=False, widget=forms.HiddenInput)
+    enterprise = forms.TypedChoiceField(label=_("Enterprise"), required=False, coerce=int, empty_value=None)
+    category = forms.ChoiceField(label=_("Type of demand"), required=False)
+    description = forms.CharField(
+        label=_("Description"),
+        required=False,
+        widget=_textarea(_("What does the enterprise need? e.g. 30 seasonal workers"), 4, 2000),
+    )
+    photos = PhotosField(label=_("Photos"))
+
+    def __init__(self, *args, enterprises=(), categories=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.enterprise_rows = {e.pk: e for e in enterprises}
+        self.category_rows = {c.code: c for c in categories}
+        self.fields["enterprise"].choices = [(e.pk, e.name) for e in enterprises]
+        self.fields["category"].choices = [("", _("Choose…"))] + [(c.code, c.name) for c in categories]
+
+    def chosen_enterprise(self):
+        return self.enterprise_rows.get(self.cleaned_data.get("enterprise"))
+
+    def chosen_category(self):
+        return self.category_rows.get(self.cleaned_data.get("category") or "")
 
 
 class CheckForm(forms.Form):

@@ -24,6 +24,11 @@ class Channel(models.TextChoices):
     HOTLINE = "hotline", _("12345 hotline")
     EXTERNAL = "external", _("external system")
     OPEN311 = "open311", _("Open311")
+    # The other dispatch patterns (ARCHITECTURE §5): an enterprise's demand, a street's
+    # whistle to county units (吹哨报到), a superior centre's directive to every unit in scope.
+    ENTERPRISE = "enterprise", _("enterprise demand")
+    GRASSROOTS = "grassroots", _("grassroots request (吹哨)")
+    DIRECTIVE = "directive", _("superior directive")
 
 
 class CaseStatus(models.TextChoices):
@@ -70,6 +75,14 @@ class PressLevel(models.TextChoices):
     LISTED = "listed", _("listed (挂牌)")
 
 
+class TaskRole(models.TextChoices):
+    """A unit's part in a joint command (综合指挥): the lead unit sees the co-handlers' progress."""
+
+    SOLE = "", _("handling unit")
+    LEAD = "lead", _("lead unit")
+    CO = "co", _("co-handling unit")
+
+
 class Rating(models.TextChoices):
     SATISFIED = "satisfied", _("satisfied")
     BASIC = "basic", _("basically satisfied")
@@ -109,6 +122,8 @@ class Case(Deadline):
     category = models.ForeignKey(
         Category, verbose_name=_("category"), on_delete=models.PROTECT, related_name="cases"
     )
+    # A directive's or a whistle's heading (冬季供暖排查); a resident's report has none.
+    title = models.CharField(_("title"), max_length=100, blank=True)
     urgency = models.CharField(_("urgency"), max_length=10, choices=Urgency.choices, default=Urgency.NORMAL)
     description = models.TextField(_("description"))
     answers = models.JSONField(_("answers"), default=dict, blank=True)
@@ -140,6 +155,15 @@ class Case(Deadline):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="reported_cases",
+    )
+    # The enterprise whose demand this is (channel ``enterprise``): its accounts rate it.
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise",
+        verbose_name=_("enterprise"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="demands",
     )
     contact_phone = models.CharField(_("contact phone"), max_length=20, blank=True)
     # What an external client (Open311) says of the person behind a report: name, email, its
@@ -212,6 +236,7 @@ class Task(Deadline):
         _("status"), max_length=10, choices=TaskStatus.choices, default=TaskStatus.PENDING
     )
     path = models.CharField(_("division code"), max_length=18, db_index=True)
+    role = models.CharField(_("part"), max_length=4, choices=TaskRole.choices, blank=True, default="")
     instructions = models.CharField(_("instructions"), max_length=500, blank=True)
     note = models.TextField(_("handling note"), blank=True)
     return_reason = models.CharField(_("return reason"), max_length=500, blank=True)
@@ -224,6 +249,9 @@ class Task(Deadline):
     )
     extension_reason = models.CharField(_("extension reason"), max_length=500, blank=True)
     extension_count = models.PositiveSmallIntegerField(_("extensions granted"), default=0)
+    # How the requester rated the unit's answer (a whistle's two-way assessment).
+    rating = models.CharField(_("rating"), max_length=12, choices=Rating.choices, blank=True)
+    rating_comment = models.CharField(_("rating comment"), max_length=500, blank=True)
     created_at = models.DateTimeField(_("dispatched at"))
     signed_at = models.DateTimeField(_("signed at"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)

@@ -13,14 +13,16 @@ from django.utils.translation import gettext_lazy as _
 
 from gridgov.catalogue.selectors import routing_suggest
 from gridgov.core.scoping import within, within_any
+from gridgov.enterprises.access import enterprises_spoken_for as enterprises_spoken_for_ids
+from gridgov.enterprises.models import Enterprise
 from gridgov.orgs.models import CommandCentre, HandlingUnit, Membership, OrgUnit, Role, path_prefixes
 
 from . import access
-from .models import OPEN_STATUSES, OPEN_TASK_STATUSES, Case, CaseEvent, CaseStatus, Photo, Task
+from .models import OPEN_STATUSES, OPEN_TASK_STATUSES, Case, CaseEvent, CaseStatus, Photo, Task, TaskStatus
 from .transitions import CASE_TRANSITIONS, TASK_TRANSITIONS
 
 LIST_RELATED = ("category__parent", "grid", "community", "street", "centre", "reporter")
-DETAIL_RELATED = ("category", "grid", "community", "street", "centre", "reporter")
+DETAIL_RELATED = ("category", "grid", "community", "street", "centre", "reporter", "enterprise")
 
 
 @dataclass(frozen=True)
@@ -143,6 +145,52 @@ def dispatch_units(case: Case) -> QuerySet[HandlingUnit]:
     )
 
 
+def whistle_units(centre: CommandCentre) -> QuerySet[HandlingUnit]:
+    """Units a street's or village's centre may whistle to: the active units of the county,
+    city and province above it."""
+    return HandlingUnit.objects.filter(
+        is_active=True, path__in=path_prefixes(centre.path, inclusive=False)
+    ).order_by("path", "name")
+
+
+@dataclass
+class Board:
+    """A directive's response board: one row per unit and the totals."""
+
+    rows: list[Task]
+    units: int
+    acknowledged: int
+    done: int
+    overdue: int
+    returned: int
+
+
+def directive_board(case: Case, *, now: datetime | None = None) -> Board:
+    """How every unit answered a directive: acknowledged (signed), done, overdue; one query.
+    Each row is a task with its unit and ``overdue`` set."""
+    now = now or timezone.now()
+    rows = list(case.tasks.select_related("unit").order_by("unit__path", "unit__name", "pk"))
+    for t in rows:
+        t.overdue = t.status in OPEN_TASK_STATUSES and t.due_at is not None and t.due_at < now
+    return Board(
+        rows=rows,
+        units=len(rows),
+        acknowledged=sum(t.status in (TaskStatus.SIGNED, TaskStatus.DONE) for t in rows),
+        done=sum(t.status == TaskStatus.DONE for t in rows),
+        overdue=sum(t.overdue for t in rows),
+        returned=sum(t.status == TaskStatus.RETURNED for t in rows),
+    )
+
+
+def enterprises_spoken_for(user) -> QuerySet[Enterprise]:
+    """The active enterprises ``user`` files demands for (its accounts, its liaison cadre)."""
+    return (
+        Enterprise.objects.filter(pk__in=enterprises_spoken_for_ids(user), is_active=True)
+        .select_related("org_unit")
+        .order_by("name")
+    )
+
+
 def grids_choices(user) -> QuerySet[OrgUnit]:
     v = access.viewer(user)
     scope = [""] if v.superuser else list(v.view_paths)
@@ -154,9 +202,17 @@ def suggested_unit(case: Case) -> HandlingUnit | None:
     return routing_suggest(category=case.category, path=case.path)
 
 
+#: Steps that open a case without being a transition of it.
+OPENING_LABELS = {
+    "report": _("reported"),
+    "whistle": _("whistled (吹哨)"),
+    "issue": _("directive issued"),
+}
+
+
 def action_label(action: str) -> str:
-    if action == "report":
-        return str(_("reported"))
+    if action in OPENING_LABELS:
+        return str(OPENING_LABELS[action])
     if action == "comment":
         return str(_("added by the reporter"))
     transition = CASE_TRANSITIONS.get(action) or TASK_TRANSITIONS.get(action)

@@ -24,20 +24,26 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from gridgov.catalogue.models import Category, Urgency
+from gridgov.catalogue.models import Category, CategoryKind, Stage, Urgency
 from gridgov.catalogue.questions import answers_clean
-from gridgov.catalogue.selectors import routing_auto_unit
+from gridgov.catalogue.seed import DEFAULT_WARN_RATIO
+from gridgov.catalogue.selectors import routing_auto_unit, sla_policy
 from gridgov.core.calendar import working_day_minutes, working_minutes_add
 from gridgov.core.errors import Conflict, InvalidTransition, PermissionDenied, ValidationFailed
+from gridgov.core.scoping import within
 from gridgov.core.tasks import enqueue_on_commit
+from gridgov.enterprises import access as enterprise_access
+from gridgov.enterprises.models import Enterprise
 from gridgov.geo import index as geo_index
 from gridgov.orgs.models import (
     GRID_LEVELS,
     LEVEL_PATH_LENGTH,
+    PATH_LENGTH_LEVEL,
     CommandCentre,
     HandlingUnit,
     Level,
     OrgUnit,
+    UnitKind,
     path_prefixes,
 )
 
@@ -55,6 +61,7 @@ from .models import (
     PressLevel,
     Rating,
     Task,
+    TaskRole,
     TaskStatus,
 )
 from .photos import PreparedPhoto, photo_prepare
@@ -63,6 +70,9 @@ from .transitions import CASE_START_STAGE, CASE_TRANSITIONS, CENTRE, TASK_START_
 
 DESCRIPTION_MAX = 4000  # as Open311 allows
 MAX_PHOTOS = 9
+TITLE_MAX = 100
+#: Cases whose tasks keep the deadline they were given (a directive's date), whatever the stage.
+FIXED_DEADLINE_CHANNELS = (Channel.DIRECTIVE,)
 
 
 # --- Location ----------------------------------------------------------------------------------
@@ -311,9 +321,12 @@ def _task_step(
     updates = dict(fields or {})
     if t.target is not None:  # a step that keeps the state keeps its deadline too
         updates["status"] = t.target
-        updates.update(
-            stage_deadline(category=task.case.category, urgency=task.case.urgency, stage=t.stage, start=now)
-        )
+        if not (t.stage and task.case.channel in FIXED_DEADLINE_CHANNELS):
+            updates.update(
+                stage_deadline(
+                    category=task.case.category, urgency=task.case.urgency, stage=t.stage, start=now
+                )
+            )
     source = _guarded_update(task, transition=t, updates=updates)
     event = _event(
         case=task.case,
@@ -346,11 +359,16 @@ def request_fingerprint(payload: dict) -> str:
     ).hexdigest()
 
 
-def _validate_report(*, category, description, lon, lat, answers) -> dict:
+def _validate_report(*, category, description, lon, lat, answers, kind: str | None = None) -> dict:
+    """Check a new case's fields; ``kind``: the category kind it needs (``None``: one a resident
+    reports, an event or a component); ``answers`` ``None``: none are asked (a centre's own)."""
     errors: dict[str, list[str]] = {}
+    usable = category is not None and (
+        category.is_usable and category.kind == kind if kind else category.is_reportable
+    )
     if category is None:
         errors["category"] = [_("Choose a category.")]
-    elif not category.is_reportable:
+    elif not usable:
         errors["category"] = [_("Choose a subcategory that can be reported.")]
     description = (description or "").strip()
     if not description:
@@ -362,7 +380,7 @@ def _validate_report(*, category, description, lon, lat, answers) -> dict:
     elif lon is not None and not (-180 <= lon <= 180 and -90 <= lat <= 90):
         errors["location"] = [_("The location is not a valid WGS-84 point.")]
     cleaned_answers = {}
-    if category is not None and category.is_reportable:
+    if usable and answers is not None:
         cleaned_answers, answer_errors = answers_clean(category, answers or {})
         errors.update(answer_errors)
     if errors:
@@ -386,6 +404,7 @@ def case_report(
     contact: dict | None = None,
     media_url: str = "",
     area: OrgUnit | None = None,
+    enterprise: Enterprise | None = None,
     client_id: uuid.UUID | None = None,
     fingerprint: str = "",
     at: datetime | None = None,
@@ -398,10 +417,25 @@ def case_report(
     give back the first case (``created`` False); the same id with another request is a 409.
     ``contact`` and ``media_url`` are what an external client knows of the person and the photo;
     ``area`` places a case that has no point (see ``case_place``).
+
+    An enterprise's demand (channel ``enterprise``, 企业需求) is filed by one of the
+    enterprise's accounts or its liaison cadre, with a demand type (a ``demand`` category); it
+    is placed where the enterprise is and waits for its command centre.
     """
-    if channel not in Channel.values:
+    if channel not in Channel.values or channel in (Channel.GRASSROOTS, Channel.DIRECTIVE):
+        # Whistles and directives are sent by a command centre (``case_whistle``, ``directive_issue``).
         raise ValidationFailed(fields={"channel": [_("Choose a valid channel.")]})
-    if channel == Channel.OPEN311:
+    if channel == Channel.ENTERPRISE:
+        if enterprise is None or not enterprise.is_active:
+            raise ValidationFailed(fields={"enterprise": [_("Choose an enterprise on the registry.")]})
+        if not enterprise_access.speaks_for(actor, enterprise.pk):
+            raise PermissionDenied(
+                _("Only the enterprise's accounts and its liaison cadre file its demands.")
+            )
+        area, lon, lat = enterprise.org_unit, None, None
+    elif enterprise is not None:
+        raise ValidationFailed(fields={"enterprise": [_("Only an enterprise demand names an enterprise.")]})
+    elif channel == Channel.OPEN311:
         if not access.is_open311_client(actor):
             raise PermissionDenied(_("Only Open311 clients file cases from this channel."))
     elif channel == Channel.PATROL and not access.viewer(actor).grid_paths:
@@ -410,7 +444,12 @@ def case_report(
         # Hotline calls and external systems' cases are entered by a command centre.
         raise PermissionDenied(_("Only a command centre enters cases from this channel."))
     clean_answers = _validate_report(
-        category=category, description=description, lon=lon, lat=lat, answers=answers
+        category=category,
+        description=description,
+        lon=lon,
+        lat=lat,
+        answers=answers,
+        kind=CategoryKind.DEMAND if channel == Channel.ENTERPRISE else None,
     )
     contact, media_url = _clean_contact(contact or {}), _clean_media_url(media_url)
     if urgency is not None and urgency not in Urgency.values:
@@ -444,6 +483,7 @@ def case_report(
             street=place.street,
             centre=place.centre,
             reporter=actor if getattr(actor, "pk", None) else None,
+            enterprise=enterprise if channel == Channel.ENTERPRISE else None,
             contact_phone=(contact_phone or "").strip()[:20],
             contact=contact,
             media_url=media_url,
@@ -640,28 +680,55 @@ def case_merge(*, actor, case: Case, into: Case, note: str = "", at: datetime | 
     return case
 
 
-@transaction.atomic
-def case_dispatch(
-    *, actor, case: Case, units: Sequence[HandlingUnit], instructions: str = "", at: datetime | None = None
-) -> Case:
-    """Send an accepted case to one or more handling units within the centre's reach
-    (``selectors.dispatch_units``): one task per unit."""
+def _units_checked(units: Sequence[HandlingUnit], reach, field: str = "units") -> list[HandlingUnit]:
+    """The chosen units, once each, all active and all within ``reach`` (a queryset of units)."""
     units = list({u.pk: u for u in units}.values())
     if not units:
-        raise ValidationFailed(fields={"units": [_("Choose at least one handling unit.")]})
+        raise ValidationFailed(fields={field: [_("Choose at least one handling unit.")]})
     if any(not u.is_active for u in units):
-        raise ValidationFailed(fields={"units": [_("A chosen handling unit is no longer active.")]})
-    reachable = set(
-        selectors.dispatch_units(case).filter(pk__in=[u.pk for u in units]).values_list("pk", flat=True)
-    )
+        raise ValidationFailed(fields={field: [_("A chosen handling unit is no longer active.")]})
+    reachable = set(reach.filter(pk__in=[u.pk for u in units]).values_list("pk", flat=True))
     if len(reachable) != len(units):
-        raise ValidationFailed(fields={"units": [_("A chosen handling unit is outside this case's reach.")]})
-    return _dispatch(case=case, units=units, actor=actor, instructions=instructions, at=_now(at))
+        raise ValidationFailed(fields={field: [_("A chosen handling unit is outside this case's reach.")]})
+    return units
+
+
+@transaction.atomic
+def case_dispatch(
+    *,
+    actor,
+    case: Case,
+    units: Sequence[HandlingUnit],
+    instructions: str = "",
+    lead: HandlingUnit | None = None,
+    at: datetime | None = None,
+) -> Case:
+    """Send an accepted case to one or more handling units within the centre's reach
+    (``selectors.dispatch_units``): one task per unit, each with its own deadline.
+
+    With ``lead`` it is a joint command (综合指挥): the lead unit (one of ``units``) and the
+    co-handlers work their own tasks, the case is handled when all are done, and the lead unit
+    sees how far the co-handlers are (``access.tasks_shown``)."""
+    units = _units_checked(units, selectors.dispatch_units(case))
+    if lead is not None and (len(units) < 2 or lead.pk not in {u.pk for u in units}):
+        raise ValidationFailed(
+            fields={"lead": [_("The lead unit is one of two or more units the case is sent to.")]}
+        )
+    return _dispatch(case=case, units=units, actor=actor, instructions=instructions, at=_now(at), lead=lead)
 
 
 def _dispatch(
-    *, case: Case, units: list[HandlingUnit], actor, instructions: str, at: datetime, auto=False
+    *,
+    case: Case,
+    units: list[HandlingUnit],
+    actor,
+    instructions: str,
+    at: datetime,
+    auto=False,
+    lead: HandlingUnit | None = None,
+    deadline: dict | None = None,
 ) -> Case:
+    """One task per unit (``deadline``: the tasks' Deadline columns when not the SLA's)."""
     instructions = (instructions or "").strip()[:500]
     case, _event_row = _case_step(
         case=case,
@@ -673,10 +740,20 @@ def _dispatch(
             "units": [u.name for u in units],
             "unit_ids": [u.pk for u in units],
             **({"auto": True} if auto else {}),
+            **({"lead": lead.name} if lead else {}),
         },
         authorise=not auto,
     )
-    deadline = stage_deadline(category=case.category, urgency=case.urgency, stage=TASK_START_STAGE, start=at)
+    if deadline is None:
+        deadline = stage_deadline(
+            category=case.category, urgency=case.urgency, stage=TASK_START_STAGE, start=at
+        )
+
+    def role(unit) -> str:
+        if lead is None:
+            return TaskRole.SOLE
+        return TaskRole.LEAD if unit.pk == lead.pk else TaskRole.CO
+
     try:
         with transaction.atomic():
             Task.objects.bulk_create(
@@ -685,12 +762,14 @@ def _dispatch(
                         case=case,
                         unit=u,
                         path=case.path,
+                        role=role(u),
                         instructions=instructions,
                         created_at=at,
                         **deadline,
                     )
                     for u in units
-                ]
+                ],
+                batch_size=500,
             )
     except IntegrityError:
         raise ValidationFailed(fields={"units": [_("That unit already has this case.")]}) from None
@@ -1060,10 +1139,282 @@ def case_withdraw(*, actor, case: Case, reason: str = "", at: datetime | None = 
     return _case_step(case=case, action="withdraw", actor=actor, at=at, note=(reason or "").strip())[0]
 
 
+# --- Whistles (基层请求·部门必应) and directives (上级号召·全市响应) ------------------------------------
+
+
+def _sending_centre(actor, centre: CommandCentre | None, *, levels, refusal) -> CommandCentre:
+    """The command centre ``actor`` operates and sends from: ``centre`` when given, else their
+    only centre on one of ``levels``; 403 (``refusal``) when they operate none there."""
+    v = access.viewer(actor)
+    if centre is None:
+        mine = [p for p in v.own_centres if PATH_LENGTH_LEVEL.get(len(p)) in levels]
+        if len(mine) > 1:
+            raise ValidationFailed(fields={"centre": [_("Choose the command centre it comes from.")]})
+        centre = CommandCentre.objects.select_related("org_unit").filter(path__in=mine).first()
+    if centre is None or PATH_LENGTH_LEVEL.get(len(centre.path)) not in levels:
+        raise PermissionDenied(refusal)
+    if not (v.superuser or centre.path in v.own_centres):
+        raise PermissionDenied(refusal)
+    return centre
+
+
+def _sent_fields(*, title: str, description: str, category, kind: str | None, urgency) -> tuple:
+    """Check what a centre sends out: its title, description, category and urgency."""
+    errors: dict[str, list[str]] = {}
+    title = (title or "").strip()
+    if not title:
+        errors["title"] = [_("Give it a title.")]
+    elif len(title) > TITLE_MAX:
+        errors["title"] = [_("At most %(n)d characters.") % {"n": TITLE_MAX}]
+    try:
+        _validate_report(
+            category=category, description=description, lon=None, lat=None, answers=None, kind=kind
+        )
+    except ValidationFailed as failed:
+        errors.update(failed.fields)
+    if urgency is not None and urgency not in Urgency.values:
+        errors["urgency"] = [_("Choose a valid urgency.")]
+    if errors:
+        raise ValidationFailed(fields=errors)
+    return title, description.strip(), urgency or category.default_urgency
+
+
+def _case_sent(
+    *,
+    actor,
+    centre: CommandCentre,
+    channel: str,
+    action: str,
+    category: Category,
+    title: str,
+    description: str,
+    urgency: str,
+    units: list[HandlingUnit],
+    instructions: str = "",
+    address: str = "",
+    photos: Iterable | None = None,
+    deadline: dict | None = None,
+    at: datetime | None = None,
+) -> Case:
+    """A case a command centre sends out itself: it is born accepted on the centre's territory
+    and dispatched at once to ``units`` (one ``action`` event, one dispatch event)."""
+    prepared = _prepare(photos)
+    now = _now(at)
+    org = centre.org_unit
+
+    def work(writer: _PhotoWriter) -> Case:
+        case = Case.objects.create(
+            number=_number(now),
+            channel=channel,
+            status=CaseStatus.ACCEPTED,
+            category=category,
+            title=title,
+            urgency=urgency,
+            description=description,
+            address=(address or "").strip()[:200],
+            path=centre.path,
+            street=org if org.level == Level.STREET else None,
+            community=org if org.level == Level.COMMUNITY else None,
+            centre=centre,
+            reporter=actor if getattr(actor, "pk", None) else None,
+            created_at=now,
+            updated_at=now,
+            **stage_deadline(category=category, urgency=urgency, stage="", start=now),
+        )
+        event = _event(
+            case=case,
+            action=action,
+            actor=actor,
+            at=now,
+            from_status="",
+            to_status=CaseStatus.ACCEPTED,
+            data={"channel": channel},
+        )
+        writer.save(prepared, case=case, kind=PhotoKind.BEFORE, event=event, actor=actor, at=now)
+        return _dispatch(
+            case=case, units=units, actor=actor, instructions=instructions, at=now, deadline=deadline
+        )
+
+    return _atomic_with_photos(work)
+
+
+#: Where whistles come from: the command centres of streets and towns (and below).
+WHISTLE_LEVELS = (Level.STREET, Level.COMMUNITY)
+#: Who issues directives: the command centres of cities and counties.
+DIRECTIVE_LEVELS = (Level.CITY, Level.COUNTY)
+
+
+def whistling_centre(actor, centre: CommandCentre | None = None) -> CommandCentre:
+    """The street's or village's command centre ``actor`` whistles from (403 if none)."""
+    return _sending_centre(
+        actor,
+        centre,
+        levels=WHISTLE_LEVELS,
+        refusal=_("Only a street's or village's command centre whistles."),
+    )
+
+
+def directing_centre(actor, centre: CommandCentre | None = None) -> CommandCentre:
+    """The city's or county's command centre ``actor`` issues directives from (403 if none)."""
+    return _sending_centre(
+        actor,
+        centre,
+        levels=DIRECTIVE_LEVELS,
+        refusal=_("Only a city's or county's command centre issues directives."),
+    )
+
+
+def case_whistle(
+    *,
+    actor,
+    units: Sequence[HandlingUnit],
+    category: Category | None,
+    title: str,
+    description: str,
+    centre: CommandCentre | None = None,
+    urgency: str | None = None,
+    address: str = "",
+    photos: Iterable | None = None,
+    at: datetime | None = None,
+) -> Case:
+    """吹哨报到: a street's (or village's) command centre "whistles" a problem it cannot solve
+    to named units above it (county bureaus, city departments). Each unit gets a task and must
+    sign within the SLA's limit and report its handling; the whistling centre holds the case
+    and rates each unit's answer (``task_assess``); an unsigned task past its limit is pressed
+    by the sweep (``tasks.sla_sweep``)."""
+    centre = whistling_centre(actor, centre)
+    title, description, urgency = _sent_fields(
+        title=title, description=description, category=category, kind=None, urgency=urgency
+    )
+    units = _units_checked(units, selectors.whistle_units(centre))
+    return _case_sent(
+        actor=actor,
+        centre=centre,
+        channel=Channel.GRASSROOTS,
+        action="whistle",
+        category=category,
+        title=title,
+        description=description,
+        urgency=urgency,
+        units=units,
+        address=address,
+        photos=photos,
+        at=at,
+    )
+
+
+def directive_issue(
+    *,
+    actor,
+    unit_kinds: Sequence[str],
+    category: Category | None,
+    title: str,
+    description: str,
+    due_at: datetime | None,
+    centre: CommandCentre | None = None,
+    urgency: str | None = None,
+    photos: Iterable | None = None,
+    at: datetime | None = None,
+) -> Case:
+    """上级号召: a city's or county's command centre orders every active unit of the chosen
+    kinds within its territory to act by ``due_at`` (冬季供暖排查, 生存认证集中行动). Each unit
+    acknowledges (signs) and reports completion with evidence (finishes with photos); the
+    deadline is the directive's, whatever the SLA says. The response board follows it
+    (``selectors.directive_board``)."""
+    centre = directing_centre(actor, centre)
+    errors: dict[str, list[str]] = {}
+    kinds = sorted(set(unit_kinds or []))
+    if not kinds:
+        errors["unit_kinds"] = [_("Choose the kinds of unit it goes to.")]
+    elif any(k not in UnitKind.values for k in kinds):
+        errors["unit_kinds"] = [_("Choose valid kinds of unit.")]
+    now = _now(at)
+    if due_at is None:
+        errors["due_at"] = [_("Give the date by which it must be done.")]
+    elif timezone.is_naive(due_at):
+        due_at = timezone.make_aware(due_at)
+    if due_at is not None and due_at <= now:
+        errors["due_at"] = [_("The deadline must lie in the future.")]
+    try:
+        title, description, urgency = _sent_fields(
+            title=title,
+            description=description,
+            category=category,
+            kind=CategoryKind.DIRECTIVE,
+            urgency=urgency,
+        )
+    except ValidationFailed as failed:
+        errors.update(failed.fields)
+    if errors:
+        raise ValidationFailed(fields=errors)
+    units = list(
+        HandlingUnit.objects.filter(within(centre.path), kind__in=kinds, is_active=True)
+        .only("pk", "name")
+        .order_by("path", "name")
+    )
+    if not units:
+        raise ValidationFailed(
+            fields={"unit_kinds": [_("No active unit of these kinds lies within this centre's territory.")]}
+        )
+    policy = sla_policy(category=category, urgency=urgency, stage=Stage.HANDLE)
+    ratio = policy.warn_ratio if policy else DEFAULT_WARN_RATIO
+    deadline = {
+        "stage": Stage.HANDLE,
+        "stage_started_at": now,
+        "warn_at": now + (due_at - now) * ratio,
+        "due_at": due_at,
+        "warned": False,
+        "overdue_notified": False,
+    }
+    return _case_sent(
+        actor=actor,
+        centre=centre,
+        channel=Channel.DIRECTIVE,
+        action="issue",
+        category=category,
+        title=title,
+        description=description,
+        urgency=urgency,
+        units=units,
+        photos=photos,
+        deadline=deadline,
+        at=now,
+    )
+
+
+def task_assess(*, actor, task: Task, rating: str, comment: str = "", at: datetime | None = None) -> Task:
+    """Two-way assessment of a whistle: the whistling centre rates each unit's answer once,
+    after the unit reported it."""
+    if rating not in Rating.values:
+        raise ValidationFailed(fields={"rating": [_("Choose 满意, 基本满意 or 不满意.")]})
+    comment = (comment or "").strip()[:500]
+    with transaction.atomic():
+        locked = _locked_task(task)
+        case = locked.case
+        if case.channel != Channel.GRASSROOTS:
+            raise Conflict(_("Units are rated one by one on a whistle only."), code="not_a_whistle")
+        if locked.status == TaskStatus.DONE and not access.holds_case(actor, case):
+            raise PermissionDenied(_("Only the centre that whistled rates the units."))
+        if locked.rating:
+            raise Conflict(_("This unit's answer is already rated."), code="already_rated")
+        return _task_step(
+            task=locked,
+            action="assess",
+            actor=actor,
+            at=at,
+            note=comment,
+            fields={"rating": rating, "rating_comment": comment},
+            data={"rating": rating},
+        )[0]
+
+
 def task_actions_for(user, task: Task) -> list[str]:
     """The task actions ``user`` may take now on ``task`` (its case attached)."""
     kinds = access.actor_kinds(user, task.case, task)
     pending = task.extension_days is not None
+    assessable = (
+        task.case.channel == Channel.GRASSROOTS and not task.rating and access.holds_case(user, task.case)
+    )
     return [
         action
         for action, t in TASK_TRANSITIONS.items()
@@ -1071,6 +1422,7 @@ def task_actions_for(user, task: Task) -> list[str]:
         and kinds & set(t.actors)
         and not (action == "extension_request" and pending)
         and not (action in ("extension_approve", "extension_refuse") and not pending)
+        and not (action == "assess" and not assessable)
     ]
 
 

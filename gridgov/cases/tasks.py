@@ -9,7 +9,7 @@ from datetime import datetime
 from functools import reduce
 
 from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,10 +20,10 @@ from gridgov.accounts.models import Notification
 from gridgov.accounts.models import NotificationKind as K
 from gridgov.accounts.services import notifications_send
 from gridgov.catalogue.models import Stage
-from gridgov.orgs.models import HandlingUnit, Membership, Role, path_prefixes
+from gridgov.orgs.models import CommandCentre, HandlingUnit, Membership, Role, path_prefixes
 
 from . import selectors
-from .models import OPEN_TASK_STATUSES, Case, CaseEvent, PressLevel, Task
+from .models import OPEN_TASK_STATUSES, Case, CaseEvent, Channel, PressLevel, Task, TaskStatus
 from .transitions import CASE_TRANSITIONS, TASK_TRANSITIONS
 
 
@@ -457,20 +457,92 @@ def _announce(crossing: Crossing, rows: list[dict], now: datetime) -> None:
     )
 
 
+#: What the sweep says when a whistled unit has not signed in time (基层请求·部门必应).
+WHISTLE_ESCALATED = gettext_lazy("Whistle %(number)s: %(unit)s did not sign in time and is supervised")
+WHISTLE_ESCALATED_NOTE = gettext_lazy("Not signed within the limit: supervised by the platform.")
+
+
+def _escalate_whistles(rows: list[dict], now: datetime) -> int:
+    """An unanswered whistle escalates: each task of a whistle (channel ``grassroots``) that
+    turned red still unsigned is supervised (督办, level key) by the platform, counted on the
+    unit's record, with a step on the case; the unit's handlers and the operators of the
+    command centre over the unit (a county bureau's: the county's) are told. A fixed number of
+    statements whatever the number of rows; once per crossing, as the crossing itself."""
+    pending = [r["id"] for r in rows if r["status"] == TaskStatus.PENDING]
+    if not pending:
+        return 0
+    late = list(
+        Task.objects.filter(pk__in=pending, case__channel=Channel.GRASSROOTS)
+        .values("pk", "case_id", "status", "unit_id", "due_at", number=F("case__number"))
+        .annotate(unit_name=F("unit__name"), unit_path=F("unit__path"))
+        .order_by()
+    )
+    if not late:
+        return 0
+    Task.objects.filter(pk__in=[t["pk"] for t in late]).update(supervise_count=F("supervise_count") + 1)
+    Case.objects.filter(pk__in={t["case_id"] for t in late}).update(version=F("version") + 1, updated_at=now)
+    over = {}
+    centres = CommandCentre.objects.filter(
+        path__in={p for t in late for p in path_prefixes(t["unit_path"])}
+    ).values_list("pk", "path", "name")
+    for t in late:
+        chain = [(len(path), pk, name) for pk, path, name in centres if t["unit_path"].startswith(path)]
+        over[t["pk"]] = max(chain) if chain else None
+    who = _recipients(
+        units={t["unit_id"] for t in late}, centres={c[1] for c in over.values() if c is not None}
+    )
+    data_field, db = CaseEvent._meta.get_field("data"), connections[DEFAULT_DB_ALIAS]
+    url = reverse("cases:detail", args=["NUMBER"])
+    note = str(WHISTLE_ESCALATED_NOTE)
+    events, messages = [], []
+    for t in late:
+        centre = over[t["pk"]]
+        data = {"unit": t["unit_name"], "level": PressLevel.KEY, "auto": True}
+        if centre is not None:
+            data["centre"] = centre[2]
+        events.append(
+            (t["case_id"], t["pk"], t["status"], t["status"], data_field.get_db_prep_save(data, db))
+        )
+        users = who[Role.UNIT_HANDLER, t["unit_id"]]
+        if centre is not None:
+            users = users | who[Role.CENTRE_OPERATOR, centre[1]]
+        text = (WHISTLE_ESCALATED % {"number": t["number"], "unit": t["unit_name"]})[:200]
+        source = f"whistle:{t['pk']}:{int(t['due_at'].timestamp())}:escalate"
+        messages += [(user, text, url.replace("NUMBER", t["number"]), source) for user in sorted(users)]
+    _insert(
+        CaseEvent,
+        ("case", "task", "from_status", "to_status", "data"),
+        events,
+        fixed={"action": "supervise", "at": now, "note": note},
+    )
+    _insert(
+        Notification,
+        ("user", "title", "url", "source"),
+        sorted(messages, key=lambda m: (m[0], m[3])),
+        fixed={"kind": K.SUPERVISED, "body": note, "created_at": timezone.now()},
+        skip_existing=True,
+    )
+    return len(late)
+
+
 def sweep(now: datetime) -> dict[str, int]:
     """Announce every crossing up to ``now``; how many rows crossed, by crossing and in all.
     Each crossing is one transaction: its rows are flagged and announced together."""
-    counts = {}
+    counts, escalated = {}, 0
     for crossing in CROSSINGS:
         with transaction.atomic():
             rows = _flag(crossing, now)
             for start in range(0, len(rows), SWEEP_BATCH):
-                _announce(crossing, rows[start : start + SWEEP_BATCH], now)
+                batch = rows[start : start + SWEEP_BATCH]
+                _announce(crossing, batch, now)
+                if crossing.name == "task_overdue":
+                    escalated += _escalate_whistles(batch, now)
         counts[crossing.name] = len(rows)
     return {
         "due_soon": counts["case_due_soon"] + counts["task_due_soon"],
         "overdue": counts["case_overdue"] + counts["task_overdue"],
         **counts,
+        "whistles_escalated": escalated,
     }
 
 

@@ -107,6 +107,8 @@ TASK_TRANSITIONS: dict[str, Transition] = {
         Transition(
             "extension_refuse", _("extension refused"), (T.PENDING, T.SIGNED), None, (CENTRE,), on_task=True
         ),
+        # A whistle's two-way assessment: the whistling centre rates each unit's answer.
+        Transition("assess", _("answer rated"), (T.DONE,), None, (CENTRE,), on_task=True),
         # A failed re-check sends finished tasks back to work.
         Transition(
             "reopen", _("reopened for rework"), (T.DONE,), T.SIGNED, (SYSTEM,), Stage.HANDLE, on_task=True

@@ -12,7 +12,11 @@ urlpatterns = [
     path("queue/<slug:name>/", views.queue, name="queue"),
     path("all/", views.all_cases, name="all"),
     path("tasks/", views.tasks, name="tasks"),
+    path("whistle/", views.whistle, name="whistle"),
+    path("directive/", views.directive, name="directive"),
+    path("demand/", views.demand, name="demand"),
     path("tasks/<int:pk>/<slug:action>/", views.task_act, name="task_act"),
     path("<str:number>/", views.detail, name="detail"),
+    path("<str:number>/board/", views.board, name="board"),
     path("<str:number>/<slug:action>/", views.act, name="act"),
 ]

@@ -11,6 +11,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -24,9 +25,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from gridgov.catalogue.models import Category
+from gridgov.catalogue.models import Category, CategoryKind
 from gridgov.catalogue.questions import LONGTEXT_MAX_LENGTH, TEXT_MAX_LENGTH, parse_answer_datetime
-from gridgov.catalogue.selectors import categories_reportable
+from gridgov.catalogue.selectors import categories_reportable, categories_usable
 from gridgov.core.errors import DomainError, PermissionDenied, ValidationFailed
 from gridgov.core.masking import mask_email, mask_name
 from gridgov.core.scoping import within_any
@@ -38,6 +39,8 @@ from .forms import (
     CaseFilterForm,
     CheckForm,
     ConfirmForm,
+    DemandForm,
+    DirectiveForm,
     DispatchForm,
     ExtensionForm,
     FinishForm,
@@ -48,6 +51,7 @@ from .forms import (
     ReasonForm,
     ReportForm,
     ResolveForm,
+    WhistleForm,
 )
 from .models import (
     OPEN_STATUSES,
@@ -511,7 +515,11 @@ CASE_ACTIONS: dict[str, ActionSpec] = {
     "dispatch": ActionSpec(
         DispatchForm,
         lambda u, c, f: services.case_dispatch(
-            actor=u, case=c, units=f.chosen_units(), instructions=f.cleaned_data["instructions"]
+            actor=u,
+            case=c,
+            units=f.chosen_units(),
+            instructions=f.cleaned_data["instructions"],
+            lead=f.chosen_lead(),
         ),
         gettext_lazy("Dispatched."),
     ),
@@ -624,6 +632,13 @@ TASK_ACTIONS: dict[str, ActionSpec] = {
         ),
         gettext_lazy("Extension approved: the deadline moved."),
     ),
+    "assess": ActionSpec(
+        RateForm,
+        lambda u, t, f: services.task_assess(
+            actor=u, task=t, rating=f.cleaned_data["rating"], comment=f.cleaned_data["comment"]
+        ),
+        gettext_lazy("The unit's answer is rated."),
+    ),
     "extension_refuse": ActionSpec(
         ReasonForm,
         lambda u, t, f: services.task_extension_decide(
@@ -659,6 +674,7 @@ BUTTONS = {
     "extension_request": gettext_lazy("Ask for more time"),
     "extension_approve": gettext_lazy("Approve the extension"),
     "extension_refuse": gettext_lazy("Refuse the extension"),
+    "assess": gettext_lazy("Rate the answer"),
 }
 
 
@@ -700,10 +716,16 @@ def _timeline(case, staff: bool, photos_by_event: dict) -> list[dict]:
         actor = access.person_name(e.actor, staff=staff)
         extra = ""
         if e.action == "dispatch" and e.data.get("units"):
-            extra = _("to %(units)s") % {"units": "、".join(e.data["units"])}
+            units = e.data["units"]
+            if len(units) > 5:
+                extra = _("to %(n)d units") % {"n": len(units)}
+            else:
+                extra = _("to %(units)s") % {"units": "、".join(units)}
+            if e.data.get("lead"):
+                extra += " " + _("(led by %(unit)s)") % {"unit": e.data["lead"]}
         elif e.action == "merge" and e.data.get("into"):
             extra = _("into case %(number)s") % {"number": e.data["into"]}
-        elif e.action == "rate" and e.data.get("rating"):
+        elif e.action in ("rate", "assess") and e.data.get("rating"):
             extra = str(dict(Rating.choices).get(e.data["rating"], ""))
         elif e.action == "report":
             extra = str(dict(Channel.choices).get(e.data.get("channel", ""), ""))
@@ -768,7 +790,10 @@ def _render_detail(request, case: Case, *, bound=None, status: int = 200, error:
         boxes.append(_action_box(action, spec, form, url=url, title=selectors.action_label(action)))
     boxes.sort(key=lambda b: not b["primary"])
 
-    for t in case.task_list:
+    board = case.channel == Channel.DIRECTIVE and access.sees_board(user, case)
+    # A directive's units are followed on its board, not one card each.
+    tasks = [] if board else access.tasks_shown(user, case, case.task_list)
+    for t in tasks:
         t.case = case
         t.sla = sla_of(t, now)
         t.boxes = []
@@ -805,8 +830,8 @@ def _render_detail(request, case: Case, *, bound=None, status: int = 200, error:
             "case": case,
             "sla": sla_of(case, now),
             "boxes": boxes,
-            "tasks": case.task_list,
-            "has_task_actions": any(t.boxes for t in case.task_list),
+            "tasks": tasks,
+            "board": board,
             "timeline": _timeline(case, staff, photos_by_event),
             "before": before,
             "after": after,
@@ -872,3 +897,178 @@ def task_act(request, pk: int, action: str):
     task = access.access_task(request.user, pk=pk)
     form = spec.form(request.POST, request.FILES, auto_id=_auto_id(action, task.pk))
     return _perform(request, spec=spec, key=(task.pk, action), target=task, case=task.case, form=form)
+
+
+# --- Whistles, directives, enterprise demands ------------------------------------------------------
+
+
+def _compose(request, *, form, template_title: str, intro: str, url: str, status: int = 200, error: str = ""):
+    return _render(
+        request,
+        "cases/compose.html",
+        {"form": form, "title": template_title, "intro": intro, "action_url": url, "error": error},
+        status=status,
+    )
+
+
+def _sent(request, form, send, *, title: str, intro: str, url: str, done):
+    """Show ``form``; on a valid POST call ``send()`` (one service) and go to the new case
+    (``done(case)`` says where), or show the service's error on the form with its status."""
+    status, error = 200, ""
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                case = send()
+            except DomainError as failure:
+                _show_error(form, failure)
+                status = failure.status
+                error = str(failure.message) if not failure.fields else _("Please correct the errors below.")
+            else:
+                messages.success(request, _("Sent: case %(number)s.") % {"number": case.number})
+                return redirect(done(case))
+        else:
+            status, error = 400, _("Please correct the errors below.")
+    return _compose(
+        request, form=form, template_title=title, intro=intro, url=url, status=status, error=error
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def whistle(request):
+    """吹哨: a street's centre calls the units above it to a problem it cannot solve alone."""
+    centre = services.whistling_centre(request.user)
+    data = (request.POST, request.FILES) if request.method == "POST" else ()
+    form = WhistleForm(*data, units=selectors.whistle_units(centre), categories=categories_reportable())
+
+    def send():
+        d = form.cleaned_data
+        return services.case_whistle(
+            actor=request.user,
+            centre=centre,
+            units=form.chosen_units(),
+            category=form.chosen_category(),
+            title=d["title"],
+            description=d["description"],
+            address=d["address"],
+            photos=d["photos"],
+        )
+
+    return _sent(
+        request,
+        form,
+        send,
+        title=_("Whistle (吹哨报到)"),
+        intro=_(
+            "%(centre)s calls the units above it to a problem it cannot solve alone. Each unit "
+            "must sign within the limit and report what it did; you then rate each answer."
+        )
+        % {"centre": centre.name},
+        url=reverse("cases:whistle"),
+        done=lambda case: reverse("cases:detail", args=[case.number]),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def directive(request):
+    """上级号召: a city's or county's centre orders every unit of chosen kinds to act by a date."""
+    centre = services.directing_centre(request.user)
+    data = (request.POST, request.FILES) if request.method == "POST" else ()
+    form = DirectiveForm(*data, categories=categories_usable(CategoryKind.DIRECTIVE))
+
+    def send():
+        d = form.cleaned_data
+        return services.directive_issue(
+            actor=request.user,
+            centre=centre,
+            unit_kinds=d["unit_kinds"],
+            category=form.chosen_category(),
+            title=d["title"],
+            description=d["description"],
+            due_at=d["due_at"],
+            photos=d["photos"],
+        )
+
+    return _sent(
+        request,
+        form,
+        send,
+        title=_("Issue a directive (上级号召)"),
+        intro=_(
+            "Every active unit of the chosen kinds within %(centre)s's territory gets a task: it "
+            "acknowledges, then reports completion with photos by the deadline."
+        )
+        % {"centre": centre.name},
+        url=reverse("cases:directive"),
+        done=lambda case: reverse("cases:board", args=[case.number]),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def demand(request):
+    """企业需求: an enterprise's account or its liaison cadre files the enterprise's demand."""
+    enterprises = list(selectors.enterprises_spoken_for(request.user))
+    _require(bool(enterprises))
+    data = (request.POST, request.FILES) if request.method == "POST" else ()
+    form = DemandForm(
+        *data,
+        enterprises=enterprises,
+        categories=categories_usable(CategoryKind.DEMAND),
+        **({} if data else {"initial": {"client_id": uuid.uuid4()}}),
+    )
+
+    def send():
+        d = form.cleaned_data
+        enterprise = form.chosen_enterprise()
+        category = form.chosen_category()
+        fingerprint = services.request_fingerprint(
+            {
+                "channel": Channel.ENTERPRISE,
+                "enterprise": enterprise.pk if enterprise else None,
+                "category": category.code if category else "",
+                "description": d["description"],
+                "photos": [[f.name, f.size] for f in d["photos"]],
+            }
+        )
+        return services.case_report(
+            actor=request.user,
+            channel=Channel.ENTERPRISE,
+            enterprise=enterprise,
+            category=category,
+            description=d["description"],
+            photos=d["photos"],
+            client_id=d["client_id"],
+            fingerprint=fingerprint,
+        )[0]
+
+    return _sent(
+        request,
+        form,
+        send,
+        title=_("Enterprise demand"),
+        intro=_(
+            "Tell the command centre what the enterprise needs. It is sent to the units that can "
+            "help, and the enterprise rates the answer."
+        ),
+        url=reverse("cases:demand"),
+        done=lambda case: reverse("cases:detail", args=[case.number]),
+    )
+
+
+@login_required
+def board(request, number: str):
+    """A directive's live response board: acknowledged / done / overdue by unit. With
+    ``?partial=1`` only the board itself, which the page fetches again every half minute."""
+    case = access.access_case(request.user, number=number)
+    if case.channel != Channel.DIRECTIVE or not access.sees_board(request.user, case):
+        raise Http404()
+    now = timezone.now()
+    data = selectors.directive_board(case, now=now)
+    for t in data.rows:
+        t.sla = sla_of(t, now) if t.status in OPEN_TASK_STATUSES else None
+    context = {"case": case, "board": data, "now": now, "refresh": settings.GRIDGOV_BOARD_REFRESH_SECONDS}
+    if request.GET.get("partial") == "1":
+        return _render(request, "cases/_board.html", context)
+    return _render(request, "cases/board.html", context)

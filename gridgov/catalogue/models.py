@@ -35,13 +35,26 @@ class Stage(models.TextChoices):
 class CategoryKind(models.TextChoices):
     EVENT = "event", _("event")
     COMPONENT = "component", _("component")
+    # Not reported by residents: the types of an enterprise's demand (融资, 用工 …) and the
+    # kinds of work a superior centre's directive orders (排查, 集中行动 …).
+    DEMAND = "demand", _("enterprise demand")
+    DIRECTIVE = "directive", _("superior directive")
 
 
-# Major categories are "E01".."E99" (events) and "C01".."C99" (components); a subcategory
-# appends two digits to its major's code ("C0201").
-CODE_PREFIX = {CategoryKind.EVENT: "E", CategoryKind.COMPONENT: "C"}
-MAJOR_CODE = re.compile(r"^[EC]\d{2}$")
-SUB_CODE = re.compile(r"^[EC]\d{4}$")
+# Major categories are "E01".."E99" (events), "C01".."C99" (components), "D01".. (enterprise
+# demands) and "W01".. (directives); a subcategory appends two digits to its major's code
+# ("C0201").
+CODE_PREFIX = {
+    CategoryKind.EVENT: "E",
+    CategoryKind.COMPONENT: "C",
+    CategoryKind.DEMAND: "D",
+    CategoryKind.DIRECTIVE: "W",
+}
+PREFIX_KIND = {prefix: kind for kind, prefix in CODE_PREFIX.items()}
+MAJOR_CODE = re.compile(r"^[ECDW]\d{2}$")
+SUB_CODE = re.compile(r"^[ECDW]\d{4}$")
+#: The kinds a resident (or an Open311 client) reports.
+REPORTABLE_KINDS = (CategoryKind.EVENT, CategoryKind.COMPONENT)
 
 
 class Category(models.Model):
@@ -87,7 +100,10 @@ class Category(models.Model):
         ordering = ["sort_order", "code"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(kind="event", code__startswith="E") | Q(kind="component", code__startswith="C"),
+                condition=Q(kind="event", code__startswith="E")
+                | Q(kind="component", code__startswith="C")
+                | Q(kind="demand", code__startswith="D")
+                | Q(kind="directive", code__startswith="W"),
                 name="category_code_prefix_matches_kind",
             ),
         ]
@@ -100,9 +116,14 @@ class Category(models.Model):
         return self.parent_id is None
 
     @property
-    def is_reportable(self) -> bool:
+    def is_usable(self) -> bool:
         """An active subcategory of an active major (the parent is read; select it)."""
         return self.parent_id is not None and self.is_active and self.parent.is_active
+
+    @property
+    def is_reportable(self) -> bool:
+        """A usable event or component category: what residents and clients report."""
+        return self.kind in REPORTABLE_KINDS and self.is_usable
 
     @property
     def major(self) -> "Category":
@@ -136,9 +157,13 @@ class Category(models.Model):
             if self.pk is not None and Category.objects.filter(parent_id=self.pk).exists():
                 errors["parent"] = [_("A major category with subcategories cannot become a subcategory.")]
         elif self.code and not MAJOR_CODE.match(self.code):
-            errors["code"] = [_("A major category code is E or C and two digits, e.g. E01 or C02.")]
+            errors["code"] = [_("A major category code is E, C, D or W and two digits, e.g. E01 or C02.")]
         if "code" not in errors and self.code and self.kind and self.code[0] != CODE_PREFIX.get(self.kind):
-            errors["code"] = [_("Event codes start with E, component codes with C.")]
+            errors["code"] = [
+                _(
+                    "Event codes start with E, component codes with C, demand codes with D, directive codes with W."
+                )
+            ]
         if errors:
             raise ValidationError(errors)
 

@@ -27,6 +27,10 @@ MAJORS = [
     ("C04", "园林绿化", "绿化 树木 绿地 公园"),
     ("C05", "房屋土地", "房屋 土地 建筑"),
     ("C06", "其他设施", "其他"),
+    # Not reported by residents: the types of an enterprise's demand (企业需求·党政呼应) and the
+    # kinds of work a directive (上级号召) orders.
+    ("D01", "企业需求", "企业 助企 营商环境"),
+    ("W01", "上级号召", "号召 部署 专项 行动"),
 ]
 
 
@@ -215,6 +219,19 @@ SUBCATEGORIES = [
     # 其他事件
     ("E0601", "电动车飞线充电", "urgent", "飞线 充电 楼道 电动车 私拉电线", []),
     ("E0602", "其他问题", "normal", "其他 不知道 不清楚", []),
+    # 企业需求
+    ("D0101", "融资", "normal", "融资 贷款 资金 担保 授信", []),
+    ("D0102", "用工", "normal", "用工 招聘 招工 社保 培训", []),
+    ("D0103", "开工", "normal", "开工 复工 水电气 施工许可", []),
+    ("D0104", "审批", "normal", "审批 办证 许可 备案 手续", []),
+    ("D0105", "政策", "normal", "政策 补贴 减税 奖励 申报", []),
+    ("D0106", "其他", "normal", "其他 诉求", []),
+    # 上级号召
+    ("W0101", "专项排查", "normal", "排查 隐患 检查 供暖", []),
+    ("W0102", "集中行动", "normal", "集中 整治 行动 清理", []),
+    ("W0103", "走访服务", "normal", "走访 入户 认证 慰问", []),
+    ("W0104", "宣传动员", "normal", "宣传 动员 通知 告知", []),
+    ("W0105", "其他部署", "normal", "其他 部署", []),
 ]
 
 #: The questions migration 0004 adds to existing databases (category code → question keys), the
@@ -250,9 +267,16 @@ def seed_apply(apps) -> dict[str, int]:
     """
     Category = apps.get_model("catalogue", "Category")
     SlaPolicy = apps.get_model("catalogue", "SlaPolicy")
-    kinds = {"E": "event", "C": "component"}
+    # Migrations before catalogue 0006 know only events and components: the rest waits for it.
+    known = {value for value, _label in Category._meta.get_field("kind").choices}
+    kinds = {
+        prefix: kind
+        for prefix, kind in {"E": "event", "C": "component", "D": "demand", "W": "directive"}.items()
+        if kind in known
+    }
     created = {"categories": 0, "sla_policies": 0}
     existing = set(Category.objects.values_list("code", flat=True))
+    existing |= {code for code, *_rest in [*MAJORS, *SUBCATEGORIES] if code[0] not in kinds}
     for order, (code, name, keywords) in enumerate(MAJORS, start=1):
         if code not in existing:
             Category.objects.create(

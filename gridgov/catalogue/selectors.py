@@ -6,7 +6,7 @@ from gridgov.core.cached import cached
 from gridgov.core.errors import NotFound
 from gridgov.orgs.models import HandlingUnit, path_prefixes
 
-from .models import Category, RoutingRule, SlaPolicy
+from .models import REPORTABLE_KINDS, Category, RoutingRule, SlaPolicy
 
 #: The name under which categories and SLA policies are cached (``core.cached``).
 CATALOGUE = "catalogue"
@@ -15,12 +15,15 @@ MAX_QUERY_TERMS = 5
 
 
 def categories_reportable(*, q: str = "") -> QuerySet[Category]:
-    """Active subcategories of active majors, with the major selected, in catalogue order.
+    """Active event and component subcategories of active majors, with the major selected, in
+    catalogue order.
 
     ``q`` is split on whitespace; every term must match the name, code, keywords or the
     major's name (case-insensitive). One query.
     """
-    qs = Category.objects.filter(parent__isnull=False, is_active=True, parent__is_active=True)
+    qs = Category.objects.filter(
+        parent__isnull=False, is_active=True, parent__is_active=True, kind__in=REPORTABLE_KINDS
+    )
     for term in q.split()[:MAX_QUERY_TERMS]:
         qs = qs.filter(
             Q(name__icontains=term)
@@ -29,6 +32,16 @@ def categories_reportable(*, q: str = "") -> QuerySet[Category]:
             | Q(parent__name__icontains=term)
         )
     return qs.select_related("parent").order_by("parent__sort_order", "parent__code", "sort_order", "code")
+
+
+def categories_usable(kind: str) -> QuerySet[Category]:
+    """Active subcategories of active majors of one kind (an enterprise's demand types, the
+    kinds of directive), with the major selected, in catalogue order."""
+    return (
+        Category.objects.filter(parent__isnull=False, is_active=True, parent__is_active=True, kind=kind)
+        .select_related("parent")
+        .order_by("parent__sort_order", "parent__code", "sort_order", "code")
+    )
 
 
 def category_active(code: str) -> Category | None:

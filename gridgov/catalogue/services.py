@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from gridgov.core.errors import ValidationFailed
 from gridgov.orgs.models import HandlingUnit, OrgUnit
 
-from .models import Category, CategoryKind, RoutingRule, SlaPolicy, Stage, Urgency
+from .models import PREFIX_KIND, Category, CategoryKind, RoutingRule, SlaPolicy, Stage, Urgency
 
 
 def _failed(exc: DjangoValidationError) -> ValidationFailed:
@@ -30,14 +30,11 @@ def category_create(
     is_active: bool = True,
 ) -> Category:
     """Add a major category (no ``parent``) or a subcategory. ``kind`` defaults to the
-    parent's, or for a major to what the code's first letter says (E event, C component)."""
+    parent's, or for a major to what the code's first letter says (E event, C component,
+    D demand, W directive)."""
     code = code.strip().upper()
     if kind is None:
-        kind = (
-            parent.kind
-            if parent is not None
-            else {"E": CategoryKind.EVENT, "C": CategoryKind.COMPONENT}.get(code[:1], "")
-        )
+        kind = parent.kind if parent is not None else PREFIX_KIND.get(code[:1], "")
     category = Category(
         code=code,
         name=name.strip(),

@@ -8,6 +8,8 @@
   enterprise the user may not change is a 403.
 - **Contact in full** (name and phone of the contact person): the liaison cadre and the
   command centres covering the enterprise; everyone else sees them masked.
+- **Speak for** it (file its demands): its own accounts and its liaison cadre; only its
+  accounts rate the answers (``speaks_for``).
 
 Everything is derived from ``orgs.selectors.membership_rows`` (one query per request).
 """
@@ -79,7 +81,7 @@ def enterprises_visible_q(user) -> Q:
         return Q()
     q = within_any(v.view_paths)
     if v.user_id is not None:
-        q |= Q(liaison_id=v.user_id)
+        q |= Q(liaison_id=v.user_id) | Q(pk__in=enterprises_spoken_for(user))
     return q
 
 
@@ -89,6 +91,7 @@ def can_see_enterprise(user, enterprise: Enterprise) -> bool:
         v.superuser
         or (v.user_id is not None and enterprise.liaison_id == v.user_id)
         or covers(v.view_paths, enterprise.path)
+        or speaks_for(user, enterprise.pk, liaison=False)
     )
 
 
@@ -123,3 +126,19 @@ def access_enterprise(user, *, pk: int) -> Enterprise:
     if enterprise is None or not can_see_enterprise(user, enterprise):
         raise NotFound()
     return enterprise
+
+
+def enterprises_spoken_for(user):
+    """The ids of the enterprises ``user`` files demands for (as one of its accounts or as its
+    liaison cadre), as a subquery: a filter ``enterprise_id__in=`` stays one query."""
+    uid = getattr(user, "pk", None)
+    return Enterprise.objects.filter(Q(accounts=uid) | Q(liaison_id=uid)).values("pk")
+
+
+def speaks_for(user, enterprise_id: int | None, *, liaison: bool = True) -> bool:
+    """Whether ``user`` is one of the enterprise's accounts (or, with ``liaison``, its liaison
+    cadre). One query."""
+    if enterprise_id is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    q = Q(accounts=user.pk) | Q(liaison_id=user.pk) if liaison else Q(accounts=user.pk)
+    return Enterprise.objects.filter(q, pk=enterprise_id).exists()

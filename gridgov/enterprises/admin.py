@@ -38,7 +38,7 @@ class EnterpriseAdmin(admin.ModelAdmin):
     list_filter = ["industry", "size", "is_active", StreetFilter]
     search_fields = ["name", "uscc", "address", "contact_name", "contact_phone", "path"]
     list_select_related = ["org_unit", "liaison"]
-    autocomplete_fields = ["org_unit", "liaison"]
+    autocomplete_fields = ["org_unit", "liaison", "accounts"]
     readonly_fields = ["path", "created_at", "updated_at"]
     fields = [
         "name",
@@ -51,6 +51,7 @@ class EnterpriseAdmin(admin.ModelAdmin):
         "contact_name",
         "contact_phone",
         "liaison",
+        "accounts",
         "is_active",
         "created_at",
         "updated_at",

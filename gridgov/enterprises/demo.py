@@ -9,6 +9,7 @@ leader) for the cooperative and ``zhujian`` (county housing and construction bur
 no enterprise by scope) for the builder. Re-runnable: every enterprise is an upsert by code.
 """
 
+import uuid
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
@@ -136,4 +137,38 @@ def load_demo(out) -> None:
         liaison = cadres.get(spec.liaison) if spec.liaison else None
         if enterprise.liaison_id != (liaison.pk if liaison else None):
             enterprise_liaison_set(actor=actor, enterprise=enterprise, liaison=liaison)
-    out.write(f"Enterprises: {len(ENTERPRISES)} in 太平街道 ({created} created).")
+    demands = _demands()
+    out.write(
+        f"Enterprises: {len(ENTERPRISES)} in 太平街道 ({created} created); "
+        f"the rice mill's account {MILL_ACCOUNT_PHONE} and {demands} demand(s)."
+    )
+
+
+#: The rice mill's own account (its contact person): signs in with a one-time code.
+MILL_ACCOUNT_PHONE = "13800138011"
+MILL_DEMAND_ID = uuid.UUID("5c1f0000-2026-4d11-9941-000000000002")
+
+
+def _demands() -> int:
+    """The rice mill's account, and a 用工 demand its liaison cadre filed for it (once)."""
+    from gridgov.cases import services as case_services
+    from gridgov.cases.models import Case, Channel
+    from gridgov.catalogue.models import Category
+
+    mill = enterprise_by_uscc(ENTERPRISES[0].uscc)
+    User = get_user_model()
+    owner, _created = User.objects.get_or_create(
+        phone=MILL_ACCOUNT_PHONE, defaults={"username": f"r{MILL_ACCOUNT_PHONE}", "full_name": "刘建国"}
+    )
+    mill.accounts.add(owner)
+    if Case.objects.filter(client_id=MILL_DEMAND_ID).exists() or mill.liaison is None:
+        return 0
+    case_services.case_report(
+        actor=mill.liaison,
+        channel=Channel.ENTERPRISE,
+        enterprise=mill,
+        category=Category.objects.get(code="D0102"),
+        description="秋收季节需临时招用装卸、烘干工人30人，工期两个月，请帮助对接劳务资源。",
+        client_id=MILL_DEMAND_ID,
+    )
+    return 1

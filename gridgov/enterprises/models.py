@@ -92,6 +92,14 @@ class Enterprise(models.Model):
         on_delete=models.SET_NULL,
         related_name="enterprises_looked_after",
     )
+    # The enterprise's own people (their resident accounts): they file its demands and rate them.
+    accounts = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("enterprise accounts"),
+        blank=True,
+        related_name="enterprises",
+        help_text=_("The enterprise's own people, who file its demands and rate the answers."),
+    )
     is_active = models.BooleanField(_("on the registry"), default=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)

@@ -176,3 +176,44 @@ def test_task_list_shows_only_my_units_tasks(client, world):
         client.force_login(getattr(world.users, who))
         count = client.get("/api/tasks/").json()["count"]
         assert count == (1 if who == "unit" else 0), who
+
+
+@pytest.fixture
+def demand(world):
+    """The rice mill's 融资 demand, filed by its own account; a second enterprise's account."""
+    from gridgov.catalogue.models import Category
+    from gridgov.enterprises.tests.conftest import MILL, SHOP, register
+    from gridgov.orgs.tests.factories import make_user
+
+    u, t = world.users, world.t
+    world.users.mill_owner = make_user("mill-owner", phone="13700137000")
+    world.users.shop_owner = make_user("shop-owner", phone="13700137001")
+    mill = register(u.centre, t.village, MILL, "盘山县张家村米业有限公司", liaison=None)
+    shop = register(u.centre, t.village, SHOP, "张家村农资商店")
+    mill.accounts.add(world.users.mill_owner)
+    shop.accounts.add(world.users.shop_owner)
+    case, _ = services.case_report(
+        actor=world.users.mill_owner,
+        channel="enterprise",
+        enterprise=mill,
+        category=Category.objects.get(code="D0101"),
+        description="需要流动资金贷款",
+    )
+    return case
+
+
+#: Who sees the mill's demand: its account, the centres and the leader covering 张家村.
+SEES_DEMAND = {"mill_owner", "leader"} | CENTRES
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("who", [*EVERYONE, "mill_owner", "shop_owner"])
+def test_an_enterprise_demand_is_seen_by_its_enterprise_and_the_centres_only(client, world, demand, who):
+    # given the mill's demand, when each role reads it and lists cases
+    client.force_login(getattr(world.users, who))
+    detail = client.get(f"/api/cases/{demand.number}")
+    listed = [c["number"] for c in client.get("/api/cases/").json()["items"]]
+    # then it is there for its enterprise and the covering staff, and a 404 to everyone else
+    seen = who in SEES_DEMAND
+    assert detail.status_code == (200 if seen else 404)
+    assert (demand.number in listed) == seen

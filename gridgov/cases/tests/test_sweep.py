@@ -102,6 +102,7 @@ def test_a_task_turns_yellow_then_red_once_each_across_the_national_day_holiday(
         "case_overdue": 0,
         "task_due_soon": 1,
         "task_overdue": 0,
+        "whistles_escalated": 0,
     }
     assert sweep("2026-10-08 08:50")["due_soon"] == 0
     # when it runs after the due time, then it turns red once
@@ -275,13 +276,14 @@ def test_a_sweep_takes_a_fixed_number_of_queries(world, n):
         counts = sla_sweep.call()
     # then every row crossed, in the same number of queries for 3 rows as for 30: a case
     # crossing flags and moves its rows in one statement, then reads the people and writes the
-    # events and the messages (4); a task crossing also moves the cases and names the units (6)
-    assert list(counts.values()) == [2 * n, 2 * n, n, n, n, n]
+    # events and the messages (4); a task crossing also moves the cases and names the units (6),
+    # and the red one looks for whistles among the tasks still unsigned (1)
+    assert list(counts.values()) == [2 * n, 2 * n, n, n, n, n, 0]
     assert events("due_soon") == events("overdue") == 2 * n
     statements = [
         q["sql"] for q in queries.captured_queries if not q["sql"].startswith(("SAVEPOINT", "RELEASE"))
     ]
-    assert len(statements) == 2 * 4 + 2 * 6, statements
+    assert len(statements) == 2 * 4 + 2 * 6 + 1, statements
 
 
 def test_the_case_page_shows_the_crossings_to_staff_only(world, client):
@@ -317,3 +319,34 @@ def test_the_sweep_steps_are_declared_for_every_open_state():
         )
         assert case_step.target is None and task_step.target is None and task_step.on_task
         assert case_step.actors == task_step.actors == (SYSTEM,)
+
+
+def test_an_unsigned_whistle_escalates_once_and_a_signed_one_not(world):
+    u = world.users
+    county_centre = world.centres[world.t.county.path]  # over the county's bureaus
+    # given the street's whistle to the county bureau, dispatched on a Monday morning, and a
+    # second one the bureau signed at once
+    kwargs = {
+        "actor": u.centre,
+        "units": [world.bureau],
+        "category": Category.objects.get(code="C0101"),
+        "description": "涵洞坍塌，街道无力独自处置",
+        "at": at("2026-11-23 09:00"),
+    }
+    late = services.case_whistle(title="排水涵洞坍塌", **kwargs)
+    answered = services.case_whistle(title="桥面破损", **kwargs)
+    services.task_sign(actor=u.bureau, task=answered.tasks.get(), at=at("2026-11-23 09:10"))
+    # when the sweep runs after the signing limit
+    counts = sweep("2026-11-24 09:00")
+    # then the unsigned whistle is supervised by the platform, counted on the unit's record,
+    # and the county's centre hears of it with the bureau; the signed one is left alone
+    assert counts["whistles_escalated"] == 1
+    task = late.tasks.get()
+    assert (task.supervise_count, answered.tasks.get().supervise_count) == (1, 0)
+    step = CaseEvent.objects.get(case=late, action="supervise")
+    assert (step.actor, step.internal, step.data["centre"]) == (None, False, county_centre.name)
+    assert inbox(u.county_centre, NotificationKind.SUPERVISED) == 1
+    assert inbox(u.bureau, NotificationKind.SUPERVISED) == 1
+    # and a second sweep changes nothing
+    assert sweep("2026-11-24 09:30")["whistles_escalated"] == 0
+    assert Task.objects.get(pk=task.pk).supervise_count == 1
