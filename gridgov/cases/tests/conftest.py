@@ -95,3 +95,19 @@ def world(reference_data, settings, tmp_path):
         bureau=units["bureau"],
         sibling_office=units["sibling_office"],
     )
+
+
+def resident_report(world, **kwargs):
+    """Given: a resident's report of overflowing bins in 张家村第一网格, waiting for its grid
+    worker to verify it (``kwargs`` go to ``case_report``)."""
+    from gridgov.cases import services
+
+    case, _created = services.case_report(
+        actor=world.users.resident,
+        category=Category.objects.get(code="C0301"),
+        description="垃圾满溢",
+        lon=IN_GRID[0],
+        lat=IN_GRID[1],
+        **kwargs,
+    )
+    return case

@@ -18,7 +18,7 @@ from gridgov.catalogue.models import Category
 from gridgov.core.calendar import working_day_minutes, working_minutes_add
 from gridgov.core.errors import Conflict, InvalidTransition, PermissionDenied, ValidationFailed
 
-from .conftest import IN_GRID, IN_SIBLING_GRID, jpeg
+from .conftest import IN_GRID, IN_SIBLING_GRID, jpeg, resident_report
 
 SH = ZoneInfo("Asia/Shanghai")
 
@@ -169,13 +169,7 @@ def test_a_failed_re_check_sends_the_case_back_for_rework(world, django_capture_
 
 def _rated(world, rating: str, reporter=None) -> Case:
     """Given: a resident's report fixed by the office, re-checked, closed and rated."""
-    case, _ = services.case_report(
-        actor=world.users.resident,
-        category=Category.objects.get(code="C0301"),
-        description="垃圾满溢",
-        lon=IN_GRID[0],
-        lat=IN_GRID[1],
-    )
+    case = resident_report(world)
     case = services.case_verify(actor=world.users.grid_worker, case=case)
     case = services.case_accept(actor=world.users.centre, case=case)
     case = services.case_dispatch(actor=world.users.centre, case=case, units=[world.office])

@@ -27,7 +27,7 @@ from gridgov.cases.tasks import sla_sweep
 from gridgov.cases.transitions import CASE_TRANSITIONS, SYSTEM, TASK_TRANSITIONS
 from gridgov.catalogue.models import Category
 
-from .conftest import IN_GRID, jpeg
+from .conftest import IN_GRID, jpeg, resident_report
 
 SH = ZoneInfo("Asia/Shanghai")
 pytestmark = pytest.mark.django_db
@@ -288,13 +288,7 @@ def test_a_sweep_takes_a_fixed_number_of_queries(world, n):
 
 def test_the_case_page_shows_the_crossings_to_staff_only(world, client):
     # given a resident's report whose task turned red
-    case, _ = services.case_report(
-        actor=world.users.resident,
-        category=Category.objects.get(code="C0301"),
-        description="垃圾满溢",
-        lon=IN_GRID[0],
-        lat=IN_GRID[1],
-    )
+    case = resident_report(world)
     case = services.case_verify(actor=world.users.grid_worker, case=case)
     case = services.case_accept(actor=world.users.centre, case=case)
     case = services.case_dispatch(actor=world.users.centre, case=case, units=[world.office])

@@ -19,11 +19,9 @@ from django.utils import timezone
 from django_tasks import TaskResultStatus
 
 from gridgov.accounts.models import Notification, NotificationKind
-from gridgov.cases import services
 from gridgov.cases.models import Case, CaseEvent
 from gridgov.cases.tasks import case_event_notify, sla_sweep
-from gridgov.cases.tests.conftest import IN_GRID
-from gridgov.catalogue.models import Category
+from gridgov.cases.tests.conftest import resident_report
 
 # The jobs are enqueued when a transaction really commits.
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -67,22 +65,10 @@ def rq(settings):
     redis.close()
 
 
-def report(world) -> Case:
-    """A resident's report in 张家村第一网格 (its grid worker is told to verify it)."""
-    case, _ = services.case_report(
-        actor=world.users.resident,
-        category=Category.objects.get(code="C0301"),
-        description="垃圾满溢",
-        lon=IN_GRID[0],
-        lat=IN_GRID[1],
-    )
-    return case
-
-
 def test_a_step_reaches_the_queue_only_when_its_transaction_commits(rq, world):
     # given a resident's report written in a transaction
     with transaction.atomic():
-        case = report(world)
+        case = resident_report(world)
         # then, before the commit, nothing is queued in Redis
         assert rq.queue.count == 0
     # when the transaction commits
@@ -97,7 +83,7 @@ def test_a_step_reaches_the_queue_only_when_its_transaction_commits(rq, world):
 def test_a_rolled_back_step_queues_nothing(rq, world):
     # given a report whose transaction fails after it was written
     with pytest.raises(RuntimeError), transaction.atomic():
-        report(world)
+        resident_report(world)
         raise RuntimeError("boom")
     # then neither the case nor its job exists
     assert not Case.objects.exists()
@@ -106,7 +92,7 @@ def test_a_rolled_back_step_queues_nothing(rq, world):
 
 def test_a_worker_delivers_the_notification_and_records_the_result(rq, world):
     # given a committed report whose notification waits in Redis
-    case = report(world)
+    case = resident_report(world)
     event = CaseEvent.objects.get(case=case, action="report")
     [job_id] = rq.queue.job_ids
     assert not Notification.objects.filter(source=f"event:{event.pk}").exists()
@@ -126,7 +112,7 @@ def test_a_worker_delivers_the_notification_and_records_the_result(rq, world):
 
 def test_the_scheduler_enqueues_the_sla_sweep_and_a_worker_runs_it(rq, world):
     # given a report already announced, whose deadlines have passed
-    case = report(world)
+    case = resident_report(world)
     rq.work()
     Case.objects.filter(pk=case.pk).update(
         warn_at=timezone.now() - timedelta(hours=2), due_at=timezone.now() - timedelta(hours=1)
