@@ -40,6 +40,7 @@ class CasesConfig(AppConfig):
                 MenuEntry(_("To dispatch"), reverse("cases:queue", args=["to_dispatch"]), order=31),
                 MenuEntry(_("To close"), reverse("cases:queue", args=["to_close"]), order=32),
                 MenuEntry(_("All cases"), reverse("cases:all"), order=33),
+                MenuEntry(_("Hotline entry"), reverse("cases:hotline"), order=29),
             ]
         if any(len(p) >= 9 for p in v.own_centres):  # a street's or village's centre
             entries.append(MenuEntry(_("Whistle"), reverse("cases:whistle"), order=34))

@@ -282,7 +282,7 @@ def _patterns(users, grid, units) -> None:
     whistle = services.case_whistle(
         actor=centre,
         units=[housing, water],
-        category=Category.objects.get(code="C0101"),
+        category=Category.objects.get(code="E0405"),
         title="张家村排水涵洞坍塌",
         description="村北排水涵洞坍塌，雨水倒灌农田，街道无力独自处置，请县住建局、水利局报到。",
         address="张家村村北排水渠",

@@ -58,6 +58,15 @@ class ReportForm(forms.Form):
     lat = forms.FloatField(required=False, widget=forms.HiddenInput)
     lon = forms.FloatField(required=False, widget=forms.HiddenInput)
     photos = PhotosField(label=_("Photos"))
+    # 12345 hotline entry: the caller's number (personal information, masked to most readers).
+    contact_phone = forms.CharField(
+        label=_("Caller's phone"),
+        required=False,
+        max_length=20,
+        widget=forms.TextInput(
+            attrs={"inputmode": "tel", "autocomplete": "off", "placeholder": _("e.g. 13800138000")}
+        ),
+    )
 
     def clean_category(self):
         code = (self.cleaned_data.get("category") or "").strip().upper()

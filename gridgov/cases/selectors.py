@@ -18,7 +18,17 @@ from gridgov.enterprises.models import Enterprise
 from gridgov.orgs.models import CommandCentre, HandlingUnit, Membership, OrgUnit, Role, path_prefixes
 
 from . import access
-from .models import OPEN_STATUSES, OPEN_TASK_STATUSES, Case, CaseEvent, CaseStatus, Photo, Task, TaskStatus
+from .models import (
+    OPEN_STATUSES,
+    OPEN_TASK_STATUSES,
+    Case,
+    CaseEvent,
+    CaseStatus,
+    Channel,
+    Photo,
+    Task,
+    TaskStatus,
+)
 from .transitions import CASE_TRANSITIONS, TASK_TRANSITIONS
 
 LIST_RELATED = ("category__parent", "grid", "community", "street", "centre", "reporter")
@@ -35,6 +45,9 @@ class CaseFilters:
     q: str = ""
 
 
+#: Cases a command centre sends out itself rather than receives.
+SENT_CHANNELS = (Channel.GRASSROOTS, Channel.DIRECTIVE)
+
 #: Named queues, the work lists of each role: what narrows the visible cases to each.
 _QUEUE_FILTERS = {
     # grid workers: residents' reports to verify, handled cases to re-check, own patrols
@@ -46,7 +59,12 @@ _QUEUE_FILTERS = {
     "incoming": lambda v: Q(centre__path__in=v.own_centres, status=CaseStatus.SUBMITTED),
     "to_dispatch": lambda v: Q(centre__path__in=v.own_centres, status=CaseStatus.ACCEPTED),
     "to_close": lambda v: Q(centre__path__in=v.own_centres, status=CaseStatus.CHECKED),
-    "unlocated": lambda v: Q(centre__path__in=v.own_centres, grid__isnull=True, status__in=OPEN_STATUSES),
+    "unlocated": lambda v: (
+        Q(centre__path__in=v.own_centres, grid__isnull=True, status__in=OPEN_STATUSES)
+        & ~Q(channel__in=SENT_CHANNELS + (Channel.ENTERPRISE,))
+    ),
+    # what the centre sent out itself and follows: its whistles and directives still open
+    "sent": lambda v: Q(centre__path__in=v.own_centres, channel__in=SENT_CHANNELS, status__in=OPEN_STATUSES),
     # residents: their own reports
     "mine": lambda v: Q(reporter_id=v.user_id),
 }

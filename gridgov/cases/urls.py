@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.index, name="index"),
     path("report/", views.report, name="report"),
     path("patrol/", views.report, {"channel": Channel.PATROL}, name="patrol"),
+    path("hotline/", views.report, {"channel": Channel.HOTLINE}, name="hotline"),
     path("mine/", views.mine, name="mine"),
     path("queue/<slug:name>/", views.queue, name="queue"),
     path("all/", views.all_cases, name="all"),

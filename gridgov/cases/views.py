@@ -240,9 +240,12 @@ def _question_rows(category, answers: dict, errors: dict) -> list[dict]:
 @login_required
 @require_http_methods(["GET", "POST"])
 def report(request, channel: str = Channel.APP):
-    """随手拍 (residents) and 巡查上报 (grid workers): photo, GPS pin, category, description."""
+    """随手拍 (residents), 巡查上报 (grid workers) and 12345 hotline entry (a command centre's
+    operator on behalf of a caller): photo, GPS pin, category, description."""
     if channel == Channel.PATROL:
         _require(bool(access.viewer(request.user).grid_paths))
+    elif channel == Channel.HOTLINE:
+        _require(bool(access.viewer(request.user).centre_paths))
     categories = list(categories_reportable())
     status = 200
     if request.method == "POST":
@@ -262,6 +265,7 @@ def report(request, channel: str = Channel.APP):
                     "lat": data["lat"],
                     "answers": answers,
                     "photos": [[f.name, f.size] for f in data["photos"]],
+                    "contact_phone": data["contact_phone"],
                 }
             )
             try:
@@ -275,6 +279,7 @@ def report(request, channel: str = Channel.APP):
                     address=data["address"],
                     answers=answers,
                     photos=data["photos"],
+                    contact_phone=data["contact_phone"] if channel == Channel.HOTLINE else "",
                     client_id=data["client_id"],
                     fingerprint=fingerprint,
                 )
@@ -303,14 +308,20 @@ def report(request, channel: str = Channel.APP):
     if chosen is None and chosen_code:
         chosen = next((c for c in categories if c.code == chosen_code), None)
     is_patrol = channel == Channel.PATROL
+    titles = {
+        Channel.PATROL: (_("Patrol report"), "cases:patrol"),
+        Channel.HOTLINE: (_("12345 hotline entry"), "cases:hotline"),
+    }
+    title, url_name = titles.get(channel, (_("Snap report"), "cases:report"))
     return _render(
         request,
         "cases/report.html",
         {
             "form": form,
             "is_patrol": is_patrol,
-            "title": _("Patrol report") if is_patrol else _("Snap report"),
-            "action_url": reverse("cases:patrol" if is_patrol else "cases:report"),
+            "is_hotline": channel == Channel.HOTLINE,
+            "title": title,
+            "action_url": reverse(url_name),
             "categories": categories,
             "categories_json": _categories_json(categories),
             "chosen_code": chosen.code if chosen else chosen_code,
@@ -356,6 +367,12 @@ QUEUES = {
             gettext_lazy("Unlocated"),
             "centre",
             gettext_lazy("No open case lies outside the grids."),
+        ),
+        Queue(
+            "sent",
+            gettext_lazy("Whistles and directives"),
+            "centre",
+            gettext_lazy("No whistle or directive of this centre is open."),
         ),
     ]
 }

@@ -181,3 +181,44 @@ def test_the_centre_dispatches_a_joint_command_from_the_case_page(client, world)
     login(client, u.bureau)
     page = client.get(f"/cases/{case.number}/").content.decode()
     assert "牵头单位" in page and "协办单位" in page
+
+
+@pytest.mark.django_db
+def test_the_centre_enters_a_hotline_call_and_finds_it_to_accept(client, world):
+    u = world.users
+    # given a resident, the hotline page is not theirs
+    assert login(client, u.resident).get("/cases/hotline/").status_code == 403
+    # when the street centre's operator enters a caller's report with the caller's number
+    login(client, u.centre)
+    assert "来电人电话" in client.get("/cases/hotline/").content.decode()
+    response = client.post(
+        "/cases/hotline/",
+        {
+            "category": "E0602",
+            "description": "来电反映村委会门前路灯不亮",
+            "lon": IN_GRID[0],
+            "lat": IN_GRID[1],
+            "contact_phone": "13900001111",
+        },
+    )
+    # then it is a hotline case at the centre, waiting for acceptance, with the caller's number
+    case = Case.objects.get()
+    assert response.status_code == 302
+    assert (case.channel, case.status, case.contact_phone) == ("hotline", "submitted", "13900001111")
+    assert case.number in client.get("/cases/queue/incoming/").content.decode()
+
+
+@pytest.mark.django_db
+def test_whistles_and_directives_are_followed_in_the_sent_queue_not_as_unlocated(client, world):
+    u = world.users
+    whistle = services.case_whistle(
+        actor=u.centre,
+        units=[world.bureau],
+        category=Category.objects.get(code="C0101"),
+        title="排水涵洞坍塌",
+        description="涵洞坍塌",
+    )
+    login(client, u.centre)
+    # when the street's centre opens its queues, then the whistle is among what it sent
+    assert whistle.number in client.get("/cases/queue/sent/").content.decode()
+    assert whistle.number not in client.get("/cases/queue/unlocated/").content.decode()
