@@ -31,6 +31,11 @@ class Channel(models.TextChoices):
     DIRECTIVE = "directive", _("superior directive")
 
 
+#: The channels of citizen appeals (百姓诉求): the public's own problems, which the public may
+#: follow (Open311). An enterprise's demand, a whistle and a directive are not public.
+APPEAL_CHANNELS = (Channel.APP, Channel.PATROL, Channel.HOTLINE, Channel.EXTERNAL, Channel.OPEN311)
+
+
 class CaseStatus(models.TextChoices):
     REPORTED = "reported", _("awaiting verification")
     SUBMITTED = "submitted", _("awaiting acceptance")

@@ -19,6 +19,7 @@ from gridgov.orgs.models import CommandCentre, HandlingUnit, Membership, OrgUnit
 
 from . import access
 from .models import (
+    APPEAL_CHANNELS,
     OPEN_STATUSES,
     OPEN_TASK_STATUSES,
     Case,
@@ -59,9 +60,11 @@ _QUEUE_FILTERS = {
     "incoming": lambda v: Q(centre__path__in=v.own_centres, status=CaseStatus.SUBMITTED),
     "to_dispatch": lambda v: Q(centre__path__in=v.own_centres, status=CaseStatus.ACCEPTED),
     "to_close": lambda v: Q(centre__path__in=v.own_centres, status=CaseStatus.CHECKED),
-    "unlocated": lambda v: (
-        Q(centre__path__in=v.own_centres, grid__isnull=True, status__in=OPEN_STATUSES)
-        & ~Q(channel__in=SENT_CHANNELS + (Channel.ENTERPRISE,))
+    "unlocated": lambda v: Q(
+        centre__path__in=v.own_centres,
+        grid__isnull=True,
+        status__in=OPEN_STATUSES,
+        channel__in=APPEAL_CHANNELS,
     ),
     # what the centre sent out itself and follows: its whistles and directives still open
     "sent": lambda v: Q(centre__path__in=v.own_centres, channel__in=SENT_CHANNELS, status__in=OPEN_STATUSES),

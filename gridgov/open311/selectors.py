@@ -14,7 +14,16 @@ from django.conf import settings
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.utils.translation import gettext as _
 
-from gridgov.cases.models import Case, CaseEvent, CaseStatus, Channel, Photo, Task, TaskStatus
+from gridgov.cases.models import (
+    APPEAL_CHANNELS,
+    Case,
+    CaseEvent,
+    CaseStatus,
+    Channel,
+    Photo,
+    Task,
+    TaskStatus,
+)
 from gridgov.catalogue.models import Category
 from gridgov.catalogue.selectors import categories_by_id, categories_reportable, category_active
 from gridgov.core.scoping import within
@@ -48,8 +57,12 @@ def is_public(case: Case) -> bool:
 
 
 def public_cases() -> QuerySet[Case]:
-    return Case.objects.exclude(status__in=(CaseStatus.REPORTED, CaseStatus.WITHDRAWN)).exclude(
-        status=CaseStatus.SUBMITTED, grid__isnull=True
+    """Citizen appeals past their verification (an enterprise's demand, a whistle or a
+    directive is not the public's to read)."""
+    return (
+        Case.objects.filter(channel__in=APPEAL_CHANNELS)
+        .exclude(status__in=(CaseStatus.REPORTED, CaseStatus.WITHDRAWN))
+        .exclude(status=CaseStatus.SUBMITTED, grid__isnull=True)
     )
 
 

@@ -15,6 +15,7 @@ from gridgov.accounts.models import ApiToken
 from gridgov.cases import services as case_services
 from gridgov.cases.models import Case, CaseStatus, Channel, Photo
 from gridgov.cases.selectors import cases_list
+from gridgov.catalogue.models import Category
 
 from .conftest import IN_GRID, NOWHERE, jpeg
 
@@ -429,3 +430,27 @@ def test_the_centre_sees_the_contact_in_full_and_others_masked(o311, world, clie
         "w**@example.cn",
         "138****8000",
     )
+
+
+def test_demands_whistles_and_directives_are_not_public(o311, world):
+    u = world.users
+    # given a public appeal, a whistle and a directive of 盘山县
+    appeal = _file(world, point=IN_GRID)
+    case_services.case_accept(actor=u.centre, case=appeal)
+    case_services.case_whistle(
+        actor=u.centre,
+        units=[world.bureau],
+        category=Category.objects.get(code="C0101"),
+        title="排水涵洞坍塌",
+        description="涵洞坍塌，街道无力独自处置",
+    )
+    case_services.directive_issue(
+        actor=u.county_centre,
+        unit_kinds=["street_office"],
+        category=Category.objects.get(code="W0101"),
+        title="冬季供暖排查",
+        description="排查供暖设施",
+        due_at=timezone.now() + timedelta(days=3),
+    )
+    # when a client lists the requests, then only the appeal is there
+    assert [r["service_request_id"] for r in o311.get("requests").body] == [appeal.number]
