@@ -151,6 +151,8 @@ class TaskOut(Schema):
     extension_count: int
     rating: str
     rating_comment: str
+    request_rating: str
+    request_comment: str
 
 
 class CaseOut(CaseRowOut):
@@ -299,6 +301,8 @@ def _task(task: Task) -> TaskOut:
         extension_count=task.extension_count,
         rating=task.rating,
         rating_comment=task.rating_comment,
+        request_rating=task.request_rating,
+        request_comment=task.request_comment,
     )
 
 
@@ -742,6 +746,18 @@ def task_assess(request, task_id: int, payload: RateIn):
     return _task(
         services.task_assess(
             actor=request.user, task=task, rating=payload.rating or "", comment=payload.comment
+        )
+    )
+
+
+@tasks_router.post(
+    "/{task_id}/assess_request", response=TaskOut, summary="Whistled unit: rate the request it answered"
+)
+def task_assess_request(request, task_id: int, payload: RateIn):
+    task = access.access_task(request.user, pk=task_id)
+    return _task(
+        services.task_assess(
+            actor=request.user, task=task, rating=payload.rating or "", comment=payload.comment, by_unit=True
         )
     )
 

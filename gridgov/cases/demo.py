@@ -305,6 +305,14 @@ def _patterns(users, grid, units) -> None:
         comment="当天到场，处置及时。",
         at=now - timedelta(hours=19),
     )
+    services.task_assess(
+        actor=bureau_handler,
+        task=Task.objects.get(pk=task.pk),
+        rating="satisfied",
+        comment="问题描述清楚，现场有人对接。",
+        by_unit=True,
+        at=now - timedelta(hours=18),
+    )
     joint, _ = services.case_report(
         actor=users["mengqian"],
         channel="patrol",

@@ -254,9 +254,14 @@ class Task(Deadline):
     )
     extension_reason = models.CharField(_("extension reason"), max_length=500, blank=True)
     extension_count = models.PositiveSmallIntegerField(_("extensions granted"), default=0)
-    # How the requester rated the unit's answer (a whistle's two-way assessment).
+    # A whistle's two-way assessment: how the requester rated the unit's answer, and how the
+    # unit rated the request (was it its business, was it well put).
     rating = models.CharField(_("rating"), max_length=12, choices=Rating.choices, blank=True)
     rating_comment = models.CharField(_("rating comment"), max_length=500, blank=True)
+    request_rating = models.CharField(
+        _("unit's rating of the request"), max_length=12, choices=Rating.choices, blank=True
+    )
+    request_comment = models.CharField(_("unit's comment on the request"), max_length=500, blank=True)
     created_at = models.DateTimeField(_("dispatched at"))
     signed_at = models.DateTimeField(_("signed at"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)

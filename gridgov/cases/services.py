@@ -1382,28 +1382,34 @@ def directive_issue(
     )
 
 
-def task_assess(*, actor, task: Task, rating: str, comment: str = "", at: datetime | None = None) -> Task:
-    """Two-way assessment of a whistle: the whistling centre rates each unit's answer once,
-    after the unit reported it."""
+def task_assess(
+    *, actor, task: Task, rating: str, comment: str = "", by_unit: bool = False, at: datetime | None = None
+) -> Task:
+    """Two-way assessment of a whistle, each side once, after the unit reported: the whistling
+    centre rates the unit's answer (``assess``); with ``by_unit`` the unit rates the request
+    it answered (``assess_request``: was it its business, was it well put)."""
     if rating not in Rating.values:
         raise ValidationFailed(fields={"rating": [_("Choose 满意, 基本满意 or 不满意.")]})
     comment = (comment or "").strip()[:500]
+    rating_field, comment_field = (
+        ("request_rating", "request_comment") if by_unit else ("rating", "rating_comment")
+    )
     with transaction.atomic():
         locked = _locked_task(task)
         case = locked.case
         if case.channel != Channel.GRASSROOTS:
             raise Conflict(_("Units are rated one by one on a whistle only."), code="not_a_whistle")
-        if locked.status == TaskStatus.DONE and not access.holds_case(actor, case):
+        if not by_unit and locked.status == TaskStatus.DONE and not access.holds_case(actor, case):
             raise PermissionDenied(_("Only the centre that whistled rates the units."))
-        if locked.rating:
-            raise Conflict(_("This unit's answer is already rated."), code="already_rated")
+        if getattr(locked, rating_field):
+            raise Conflict(_("This is already rated."), code="already_rated")
         return _task_step(
             task=locked,
-            action="assess",
+            action="assess_request" if by_unit else "assess",
             actor=actor,
             at=at,
             note=comment,
-            fields={"rating": rating, "rating_comment": comment},
+            fields={rating_field: rating, comment_field: comment},
             data={"rating": rating},
         )[0]
 
@@ -1412,9 +1418,8 @@ def task_actions_for(user, task: Task) -> list[str]:
     """The task actions ``user`` may take now on ``task`` (its case attached)."""
     kinds = access.actor_kinds(user, task.case, task)
     pending = task.extension_days is not None
-    assessable = (
-        task.case.channel == Channel.GRASSROOTS and not task.rating and access.holds_case(user, task.case)
-    )
+    whistle = task.case.channel == Channel.GRASSROOTS
+    assessable = whistle and not task.rating and access.holds_case(user, task.case)
     return [
         action
         for action, t in TASK_TRANSITIONS.items()
@@ -1423,6 +1428,7 @@ def task_actions_for(user, task: Task) -> list[str]:
         and not (action == "extension_request" and pending)
         and not (action in ("extension_approve", "extension_refuse") and not pending)
         and not (action == "assess" and not assessable)
+        and not (action == "assess_request" and not (whistle and not task.request_rating))
     ]
 
 

@@ -109,6 +109,8 @@ TASK_TRANSITIONS: dict[str, Transition] = {
         ),
         # A whistle's two-way assessment: the whistling centre rates each unit's answer.
         Transition("assess", _("answer rated"), (T.DONE,), None, (CENTRE,), on_task=True),
+        # … and the unit rates the request it answered.
+        Transition("assess_request", _("request rated by the unit"), (T.DONE,), None, (UNIT,), on_task=True),
         # A failed re-check sends finished tasks back to work.
         Transition(
             "reopen", _("reopened for rework"), (T.DONE,), T.SIGNED, (SYSTEM,), Stage.HANDLE, on_task=True

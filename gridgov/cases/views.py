@@ -656,6 +656,14 @@ TASK_ACTIONS: dict[str, ActionSpec] = {
         ),
         gettext_lazy("The unit's answer is rated."),
     ),
+    "assess_request": ActionSpec(
+        RateForm,
+        lambda u, t, f: services.task_assess(
+            actor=u, task=t, rating=f.cleaned_data["rating"], comment=f.cleaned_data["comment"], by_unit=True
+        ),
+        gettext_lazy("Your rating of the request is recorded."),
+        primary=False,
+    ),
     "extension_refuse": ActionSpec(
         ReasonForm,
         lambda u, t, f: services.task_extension_decide(
@@ -692,6 +700,7 @@ BUTTONS = {
     "extension_approve": gettext_lazy("Approve the extension"),
     "extension_refuse": gettext_lazy("Refuse the extension"),
     "assess": gettext_lazy("Rate the answer"),
+    "assess_request": gettext_lazy("Rate the request"),
 }
 
 
@@ -742,7 +751,7 @@ def _timeline(case, staff: bool, photos_by_event: dict) -> list[dict]:
                 extra += " " + _("(led by %(unit)s)") % {"unit": e.data["lead"]}
         elif e.action == "merge" and e.data.get("into"):
             extra = _("into case %(number)s") % {"number": e.data["into"]}
-        elif e.action in ("rate", "assess") and e.data.get("rating"):
+        elif e.action in ("rate", "assess", "assess_request") and e.data.get("rating"):
             extra = str(dict(Rating.choices).get(e.data["rating"], ""))
         elif e.action == "report":
             extra = str(dict(Channel.choices).get(e.data.get("channel", ""), ""))

@@ -220,6 +220,14 @@ def test_a_street_whistles_county_units_which_must_answer_and_are_rated_each(wor
     assert post(street, f"/api/tasks/{water_task}/assess", {"rating": "basic"})[1]["rating"] == "basic"
     status, body = post(street, f"/api/tasks/{water_task}/assess", {"rating": "satisfied"})
     assert (status, body["code"]) == (409, "already_rated")
+    # and each unit rates the request it answered, the other way round
+    status, body = post(
+        bureau,
+        f"/api/tasks/{housing_task}/assess_request",
+        {"rating": "satisfied", "comment": "问题描述清楚"},
+    )
+    assert (status, body["request_rating"], body["rating"]) == (200, "satisfied", "satisfied")
+    assert post(street, f"/api/tasks/{water_task}/assess_request", {"rating": "basic"})[0] == 403
     # and the units cannot rate themselves, nor can the street whistle its own office
     assert post(bureau, f"/api/tasks/{housing_task}/assess", {"rating": "satisfied"})[0] == 403
     status, body = post(

@@ -155,6 +155,10 @@ def _task_action(world, task: Task, action: str):
         Case.objects.filter(pk=task.case_id).update(channel="grassroots")
         task.case.refresh_from_db()
         return services.task_assess(actor=u.centre, task=task, rating="satisfied", comment="响应及时")
+    if action == "assess_request":
+        Case.objects.filter(pk=task.case_id).update(channel="grassroots")
+        task.case.refresh_from_db()
+        return services.task_assess(actor=u.unit, task=task, rating="basic", by_unit=True)
     return _task_step(task=task, action=action, actor=None, authorise=False)[0]
 
 
