@@ -94,6 +94,7 @@ def _register_routers():
     from gridgov.catalogue.api import router as catalogue_router
     from gridgov.enterprises.api import router as enterprises_router
     from gridgov.geo.api import router as geo_router
+    from gridgov.insights.api import router as insights_router
     from gridgov.orgs.api import router as orgs_router
 
     api.add_router("/orgs/", orgs_router)
@@ -103,6 +104,7 @@ def _register_routers():
     api.add_router("/accounts/", accounts_router)
     api.add_router("/catalogue/", catalogue_router)
     api.add_router("/enterprises/", enterprises_router)
+    api.add_router("/insights/", insights_router)
 
 
 _register_routers()

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "gridgov.cases",
     "gridgov.open311",
     "gridgov.enterprises",
+    "gridgov.insights",
 ]
 
 MIDDLEWARE = [
@@ -266,6 +267,10 @@ GRIDGOV_SWEEP_SECONDS = int(os.environ.get("GRIDGOV_SWEEP_SECONDS", "60"))
 GRIDGOV_EXTENSION_MAX_DAYS = int(os.environ.get("GRIDGOV_EXTENSION_MAX_DAYS", "10"))
 # How often (seconds) a directive's response board reloads itself in the browser.
 GRIDGOV_BOARD_REFRESH_SECONDS = int(os.environ.get("GRIDGOV_BOARD_REFRESH_SECONDS", "30"))
+# KPIs: 基本满意 counts as this share of 满意; the composite score's weights; the longest range.
+GRIDGOV_KPI_BASIC_WEIGHT = float(os.environ.get("GRIDGOV_KPI_BASIC_WEIGHT", "0.9"))
+GRIDGOV_KPI_WEIGHTS = os.environ.get("GRIDGOV_KPI_WEIGHTS", "response=0.1,resolution=0.5,satisfaction=0.4")
+GRIDGOV_KPI_MAX_DAYS = int(os.environ.get("GRIDGOV_KPI_MAX_DAYS", "731"))
 
 # Open311 GeoReport v2 (/open311/v2/): jurisdiction_id names that mean the whole platform (a
 # city's or county's division code is always accepted); requests per minute per client key;

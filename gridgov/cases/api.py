@@ -167,6 +167,7 @@ class CaseOut(CaseRowOut):
     merged_into: str | None
     rating: str
     rating_comment: str
+    resolved: bool | None
     rework_count: int
     warn_at: datetime | None
     tasks: list[TaskOut]
@@ -235,6 +236,8 @@ class ExtensionIn(Schema):
 class RateIn(Schema):
     rating: str | None = None
     comment: str = ""
+    # 回访's other question; not given: solved unless unsatisfied.
+    resolved: bool | None = None
 
 
 class CheckIn(Schema):
@@ -353,6 +356,7 @@ def case_out(user, case: Case, actions: list[str] | None = None) -> CaseOut:
         merged_into=case.merged_into.number if case.merged_into_id else None,
         rating=case.rating,
         rating_comment=case.rating_comment,
+        resolved=case.resolved,
         rework_count=case.rework_count,
         warn_at=case.warn_at,
         tasks=[_task(t) for t in tasks],
@@ -634,7 +638,14 @@ def case_close(request, number: str, payload: NoteIn):
 
 @router.post("/{number}/rate", response=CaseOut, summary="Reporter: rate the result")
 def case_rate(request, number: str, payload: RateIn):
-    return _act(request, number, services.case_rate, rating=payload.rating or "", comment=payload.comment)
+    return _act(
+        request,
+        number,
+        services.case_rate,
+        rating=payload.rating or "",
+        comment=payload.comment,
+        resolved=payload.resolved,
+    )
 
 
 @router.post("/{number}/resolve", response=CaseOut, summary="Centre: resolve a simple case at once (即办)")

@@ -314,6 +314,14 @@ class RateForm(forms.Form):
     rating = forms.ChoiceField(
         label=_("How satisfied are you?"), required=False, choices=Rating.choices, widget=forms.RadioSelect
     )
+    resolved = forms.TypedChoiceField(
+        label=_("Is the problem solved?"),
+        required=False,
+        choices=[("yes", _("yes")), ("no", _("no"))],
+        coerce=lambda v: v == "yes",
+        empty_value=None,
+        widget=forms.RadioSelect,
+    )
     comment = forms.CharField(
         label=_("Comment"), required=False, max_length=500, widget=_textarea(_("Optional"))
     )

@@ -186,6 +186,8 @@ class Case(Deadline):
     version = models.PositiveIntegerField(default=1, editable=False)
     rating = models.CharField(_("rating"), max_length=12, choices=Rating.choices, blank=True)
     rating_comment = models.CharField(_("rating comment"), max_length=500, blank=True)
+    # The follow-up's other question (回访: 是否解决): whether the reporter's problem is solved.
+    resolved = models.BooleanField(_("solved, says the reporter"), null=True, blank=True)
     created_at = models.DateTimeField(_("reported at"), db_index=True)
     # Moved by every step of the case or its tasks (an event).
     updated_at = models.DateTimeField(_("updated"), default=timezone.now, db_index=True)
@@ -265,6 +267,12 @@ class Task(Deadline):
     created_at = models.DateTimeField(_("dispatched at"))
     signed_at = models.DateTimeField(_("signed at"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    # The unit's record for the KPIs, fixed when it happens (the deadline columns move on):
+    # answered (signed or returned) within the signing limit, finished within the handling
+    # limit (the latest finish), and whether the task ever went overdue.
+    responded_on_time = models.BooleanField(_("answered in time"), null=True, blank=True)
+    finished_on_time = models.BooleanField(_("finished in time"), null=True, blank=True)
+    was_overdue = models.BooleanField(_("went overdue"), default=False)
 
     class Meta:
         verbose_name = _("task")

@@ -7,7 +7,8 @@ related rows come through ``select_related``/``prefetch_related``.
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, prefetch_related_objects
+from django.db.models import Exists, F, Max, OuterRef, Prefetch, Q, QuerySet, prefetch_related_objects
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -260,3 +261,77 @@ def grid_workers_of(path: str) -> QuerySet:
     return Membership.objects.filter(
         role=Role.GRID_WORKER, org_unit__path__in=path_prefixes(path)
     ).values_list("user_id", flat=True)
+
+
+# --- What the KPIs count (read by ``gridgov.insights``) ----------------------------------------------
+
+
+def kpi_case_rows(start: datetime, end: datetime):
+    """The cases reported in [start, end), one row each with what the KPIs count of a case:
+    its place, category, channel, the follow-up (rating, solved?), rework, and whether a unit
+    finished work on it. One query."""
+    done = Task.objects.filter(case_id=OuterRef("pk"), finished_at__isnull=False)
+    return (
+        Case.objects.filter(created_at__gte=start, created_at__lt=end)
+        .annotate(completed=Exists(done), category_code=F("category__code"))
+        .values_list(
+            "pk",
+            "created_at",
+            "path",
+            "category_code",
+            "channel",
+            "rating",
+            "resolved",
+            "rework_count",
+            "completed",
+        )
+        .order_by()
+    )
+
+
+def kpi_task_rows(start: datetime, end: datetime):
+    """The tasks of the cases reported in [start, end), one row each with its unit (and the
+    unit's path) and what the unit's record says: answered in time, finished in time, overdue,
+    returned, and when it was dispatched and finished. One query."""
+    return (
+        Task.objects.filter(case__created_at__gte=start, case__created_at__lt=end)
+        .values_list(
+            "case_id",
+            "unit_id",
+            "unit__path",
+            "status",
+            "responded_on_time",
+            "finished_on_time",
+            "was_overdue",
+            "created_at",
+            "finished_at",
+        )
+        .order_by()
+    )
+
+
+def kpi_changed_since(event_id: int) -> tuple[int, list]:
+    """What changed since the step ``event_id``: the newest step's id, and the days (Asia/
+    Shanghai) on which the cases that took a step since were reported (every change of a case
+    is a step). Two queries."""
+    newest = CaseEvent.objects.aggregate(newest=Max("pk"))["newest"] or 0
+    if newest <= event_id:
+        return event_id, []
+    days = (
+        CaseEvent.objects.filter(pk__gt=event_id, pk__lte=newest)
+        .annotate(day=TruncDate("case__created_at", tzinfo=timezone.get_default_timezone()))
+        .values_list("day", flat=True)
+        .distinct()
+        .order_by()
+    )
+    return newest, sorted(days)
+
+
+def kpi_days() -> list:
+    """Every day (Asia/Shanghai) on which a case was reported. One query."""
+    return sorted(
+        Case.objects.annotate(day=TruncDate("created_at", tzinfo=timezone.get_default_timezone()))
+        .values_list("day", flat=True)
+        .distinct()
+        .order_by()
+    )

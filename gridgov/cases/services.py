@@ -811,10 +811,22 @@ def _settle(case: Case, *, actor, at: datetime) -> None:
     _case_step(case=case, action=action, actor=actor, at=at, authorise=False)
 
 
+def _in_time(task: Task, at: datetime) -> bool:
+    """Whether ``at`` keeps the task's running deadline (no deadline: always in time)."""
+    return task.due_at is None or at <= task.due_at
+
+
 @transaction.atomic
 def task_sign(*, actor, task: Task, at: datetime | None = None) -> Task:
     _lock_case(task)
-    return _task_step(task=task, action="sign", actor=actor, at=at, fields={"signed_at": _now(at)})[0]
+    now = _now(at)
+    return _task_step(
+        task=task,
+        action="sign",
+        actor=actor,
+        at=now,
+        fields={"signed_at": now, "responded_on_time": _in_time(task, now)},
+    )[0]
 
 
 @transaction.atomic
@@ -823,9 +835,10 @@ def task_return(*, actor, task: Task, reason: str, at: datetime | None = None) -
     reason = _require_text(reason, "reason", _("Give the reason for returning it."))
     case = _lock_case(task)
     now = _now(at)
-    task, _event_row = _task_step(
-        task=task, action="return", actor=actor, at=now, note=reason, fields={"return_reason": reason[:500]}
-    )
+    fields = {"return_reason": reason[:500]}
+    if task.status == TaskStatus.PENDING:  # returning unsigned answers the task
+        fields["responded_on_time"] = _in_time(task, now)
+    task, _event_row = _task_step(task=task, action="return", actor=actor, at=now, note=reason, fields=fields)
     _settle(case, actor=actor, at=now)
     return task
 
@@ -848,7 +861,7 @@ def task_finish(
             actor=actor,
             at=now,
             note=note,
-            fields={"note": note, "finished_at": now},
+            fields={"note": note, "finished_at": now, "finished_on_time": _in_time(task, now)},
         )
         writer.save(prepared, case=case, kind=PhotoKind.AFTER, event=event, actor=actor, at=now)
         _settle(case, actor=actor, at=now)
@@ -1014,9 +1027,21 @@ def case_close(*, actor, case: Case, note: str = "", at: datetime | None = None)
 
 
 @transaction.atomic
-def case_rate(*, actor, case: Case, rating: str, comment: str = "", at: datetime | None = None) -> Case:
+def case_rate(
+    *,
+    actor,
+    case: Case,
+    rating: str,
+    comment: str = "",
+    resolved: bool | None = None,
+    at: datetime | None = None,
+) -> Case:
+    """The follow-up (回访): how satisfied the reporter is, and whether the problem is solved
+    (``resolved``; not asked: solved unless the reporter is unsatisfied)."""
     if rating not in Rating.values:
         raise ValidationFailed(fields={"rating": [_("Choose 满意, 基本满意 or 不满意.")]})
+    if resolved is None:
+        resolved = rating != Rating.UNSATISFIED
     comment = (comment or "").strip()[:500]
     now = _now(at)
     return _case_step(
@@ -1025,8 +1050,8 @@ def case_rate(*, actor, case: Case, rating: str, comment: str = "", at: datetime
         actor=actor,
         at=now,
         note=comment,
-        data={"rating": rating},
-        fields={"rating": rating, "rating_comment": comment, "rated_at": now},
+        data={"rating": rating, "resolved": resolved},
+        fields={"rating": rating, "rating_comment": comment, "rated_at": now, "resolved": resolved},
     )[0]
 
 
@@ -1081,6 +1106,7 @@ def case_reopen(*, actor, case: Case, reason: str, at: datetime | None = None) -
                 "rating": "",
                 "rating_comment": "",
                 "rated_at": None,
+                "resolved": None,
                 "closed_at": None,
             },
         )

@@ -299,6 +299,10 @@ def flag_statement(crossing: Crossing, now: datetime) -> tuple[str, list]:
     table = connection.ops.quote_name(model._meta.db_table)
     flag, status, column = _columns(model, crossing.flag, "status", crossing.column)
     sets, params = [f"{flag} = %s"], [True]
+    if model is Task and crossing.flag == "overdue_notified":  # the unit's record (KPIs)
+        (was_overdue,) = _columns(Task, "was_overdue")
+        sets.append(f"{was_overdue} = %s")
+        params.append(True)
     if model is Case:
         version, updated = _columns(Case, "version", "updated_at")
         sets += [f"{version} = {version} + 1", f"{updated} = %s"]

@@ -555,7 +555,11 @@ CASE_ACTIONS: dict[str, ActionSpec] = {
     "rate": ActionSpec(
         RateForm,
         lambda u, c, f: services.case_rate(
-            actor=u, case=c, rating=f.cleaned_data["rating"], comment=f.cleaned_data["comment"]
+            actor=u,
+            case=c,
+            rating=f.cleaned_data["rating"],
+            comment=f.cleaned_data["comment"],
+            resolved=f.cleaned_data["resolved"],
         ),
         gettext_lazy("Thank you for your rating."),
     ),

@@ -1,0 +1,222 @@
+"""Reads of the figures: sums of rollup rows over a period, never the case table.
+
+Every function is one query over ``Rollup`` (plus one for the names shown), whatever the
+number of cases behind it."""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.db.models import IntegerField, Q, Sum
+from django.db.models.functions import Length
+from django.utils.translation import gettext as _
+
+from gridgov.cases.models import Channel
+from gridgov.catalogue.models import Category
+from gridgov.core.errors import ValidationFailed
+from gridgov.core.scoping import within
+from gridgov.orgs.models import LEVEL_PATH_LENGTH, HandlingUnit, Level, OrgUnit
+
+from . import kpis
+from .models import COUNTERS, Dimension, Rollup
+from .services import MIX_SCOPE_LENGTHS
+
+_SUMS = {name: Sum(name, output_field=IntegerField()) for name in COUNTERS}
+
+#: What a breakdown may be by: a dimension, and for areas the level of the rows.
+BREAKDOWNS = {
+    "unit": (Dimension.UNIT, None),
+    "street": (Dimension.AREA, Level.STREET),
+    "community": (Dimension.AREA, Level.COMMUNITY),
+    "grid": (Dimension.AREA, Level.GRID2),
+    "category": (Dimension.CATEGORY, None),
+    "channel": (Dimension.CHANNEL, None),
+}
+#: What a ranking may rank.
+RANKINGS = ("unit", "street", "community")
+
+
+@dataclass(frozen=True)
+class Period:
+    start: date
+    end: date  # inclusive
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
+
+    def previous(self) -> "Period":
+        """The period of the same length just before."""
+        return Period(self.start - timedelta(days=self.days), self.start - timedelta(days=1))
+
+
+def period_parse(
+    *, start: date | None, end: date | None, period: str, on: date | None, today: date
+) -> Period:
+    """A period from a range (``start``–``end``, inclusive) or from a ``period`` (day, week,
+    month) around ``on`` (default today); 400 when it is backwards or longer than
+    ``GRIDGOV_KPI_MAX_DAYS``."""
+    if start or end:
+        if not (start and end):
+            raise ValidationFailed(
+                fields={"start" if not start else "end": [_("Give both ends of the range.")]}
+            )
+        found = Period(start, end)
+    else:
+        on = on or today
+        if period == "day":
+            found = Period(on, on)
+        elif period == "week":
+            monday = on - timedelta(days=on.weekday())
+            found = Period(monday, monday + timedelta(days=6))
+        elif period in ("month", ""):
+            first = on.replace(day=1)
+            following = (first + timedelta(days=32)).replace(day=1)
+            found = Period(first, following - timedelta(days=1))
+        else:
+            raise ValidationFailed(fields={"period": [_("Choose day, week or month.")]})
+    if found.end < found.start:
+        raise ValidationFailed(fields={"end": [_("The range ends before it starts.")]})
+    limit = settings.GRIDGOV_KPI_MAX_DAYS
+    if found.days > limit:
+        raise ValidationFailed(fields={"end": [_("A range is at most %(n)d days.") % {"n": limit}]})
+    return found
+
+
+def _zero() -> dict[str, int]:
+    return dict.fromkeys(COUNTERS, 0)
+
+
+def _filled(row: dict) -> dict[str, int]:
+    return {name: row.get(name) or 0 for name in COUNTERS}
+
+
+def _scope_rows(scope: str):
+    """The area rows that make up ``scope``'s totals ("" : the provinces)."""
+    if scope:
+        return Q(key=scope)
+    return Q(key__in=OrgUnit.objects.filter(level=Level.PROVINCE).values("path"))
+
+
+def totals(scope: str, period: Period) -> dict[str, int]:
+    """The counters of every case reported in ``scope`` during ``period``. One query."""
+    row = Rollup.objects.filter(
+        _scope_rows(scope), dimension=Dimension.AREA, day__range=(period.start, period.end)
+    ).aggregate(**_SUMS)
+    return _filled(row)
+
+
+def breakdown(by: str, scope: str, period: Period) -> dict[str, dict[str, int]]:
+    """The counters within ``scope`` during ``period`` by ``by`` (a key of ``BREAKDOWNS``),
+    keyed by the area's path, the unit's id, the category's code or the channel. One query."""
+    if by not in BREAKDOWNS:
+        raise ValidationFailed(
+            fields={"by": [_("Choose one of: %(names)s.") % {"names": ", ".join(BREAKDOWNS)}]}
+        )
+    dimension, level = BREAKDOWNS[by]
+    qs = Rollup.objects.filter(dimension=dimension, day__range=(period.start, period.end))
+    if dimension == Dimension.AREA:
+        length = LEVEL_PATH_LENGTH[level]
+        if scope and len(scope) >= length:
+            raise ValidationFailed(fields={"by": [_("Choose a level below the scope's.")]})
+        qs = qs.filter(within(scope, "scope") if scope else Q()).annotate(n=Length("key")).filter(n=length)
+    elif dimension == Dimension.UNIT:
+        qs = qs.filter(within(scope, "scope") if scope else Q())
+    else:
+        if scope and len(scope) not in MIX_SCOPE_LENGTHS:
+            raise ValidationFailed(
+                fields={"by": [_("Categories and channels are counted for streets and above.")]}
+            )
+        qs = qs.filter(scope=scope) if scope else qs.filter(scope__in=_province_paths())
+    return {row.pop("key"): _filled(row) for row in qs.values("key").annotate(**_SUMS).order_by()}
+
+
+def _province_paths():
+    return OrgUnit.objects.filter(level=Level.PROVINCE).values("path")
+
+
+def names(by: str, keys) -> dict[str, str]:
+    """What to call the keys of a breakdown. One query (none for channels)."""
+    keys = list(keys)
+    dimension, _level = BREAKDOWNS[by]
+    if dimension == Dimension.AREA:
+        return dict(OrgUnit.objects.filter(path__in=keys).values_list("path", "name"))
+    if dimension == Dimension.UNIT:
+        ids = [int(k) for k in keys]
+        return {
+            str(pk): name for pk, name in HandlingUnit.objects.filter(pk__in=ids).values_list("pk", "name")
+        }
+    if dimension == Dimension.CATEGORY:
+        return dict(Category.objects.filter(code__in=keys).values_list("code", "name"))
+    labels = dict(Channel.choices)
+    return {k: str(labels.get(k, k)) for k in keys}
+
+
+@dataclass(frozen=True)
+class Ranked:
+    key: str
+    name: str
+    rank: int | None  # None: no score in the period
+    score: float | None
+    previous_rank: int | None
+    previous_score: float | None
+    figures: dict[str, kpis.Figure]
+
+    @property
+    def change(self) -> float | None:
+        if self.score is None or self.previous_score is None:
+            return None
+        return self.score - self.previous_score
+
+
+def _ranks(rows: dict[str, dict[str, int]]) -> dict[str, tuple[int | None, float | None, dict]]:
+    scored = {key: kpis.figures(counts) for key, counts in rows.items()}
+    order = sorted(
+        (key for key in scored if scored[key]["composite"].value is not None),
+        key=lambda key: (-scored[key]["composite"].value, key),
+    )
+    ranks = {key: i + 1 for i, key in enumerate(order)}
+    return {key: (ranks.get(key), figs["composite"].value, figs) for key, figs in scored.items()}
+
+
+def ranking(by: str, scope: str, period: Period) -> list[Ranked]:
+    """``by`` (units, streets or communities) within ``scope`` ranked by composite score for
+    ``period``, with the previous period's rank and score. Three queries."""
+    if by not in RANKINGS:
+        raise ValidationFailed(
+            fields={"by": [_("Choose one of: %(names)s.") % {"names": ", ".join(RANKINGS)}]}
+        )
+    now, before = _ranks(breakdown(by, scope, period)), _ranks(breakdown(by, scope, period.previous()))
+    called = names(by, now)
+    rows = [
+        Ranked(
+            key=key,
+            name=called.get(key, key),
+            rank=rank,
+            score=score,
+            previous_rank=before.get(key, (None, None, None))[0],
+            previous_score=before.get(key, (None, None, None))[1],
+            figures=figs,
+        )
+        for key, (rank, score, figs) in now.items()
+    ]
+    return sorted(rows, key=lambda r: (r.rank is None, r.rank or 0, r.name))
+
+
+def red_list(scope: str, period: Period, limit: int = 10) -> list[tuple[str, str, int, int]]:
+    """The units within ``scope`` with the most tasks gone overdue in ``period``: (id, name,
+    overdue, tasks), worst first. Two queries."""
+    rows = breakdown("unit", scope, period)
+    worst = sorted(
+        ((key, c["overdue"], c["tasks"]) for key, c in rows.items() if c["overdue"]),
+        key=lambda r: (-r[1], r[0]),
+    )[:limit]
+    called = names("unit", [key for key, _n, _t in worst])
+    return [(key, called.get(key, key), overdue, tasks) for key, overdue, tasks in worst]
+
+
+def scope_name(scope: str) -> str:
+    """The territorial unit's name ("全部" for everything). One query."""
+    if not scope:
+        return _("everywhere")
+    return OrgUnit.objects.filter(path=scope).values_list("name", flat=True).first() or scope

@@ -1,0 +1,126 @@
+"""The figures over HTTP: each endpoint for the roles that read figures, a scope outside the
+reader's is a 404, a resident gets a 403, bad periods are 400 with the field named, an empty
+period gives zeros and explanations, and every endpoint takes the same number of queries
+however many rows it sums."""
+
+from datetime import date, timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from gridgov.insights.models import Rollup
+from gridgov.insights.services import rollups_refresh
+
+from .factories import DAY
+
+ENDPOINTS = [
+    "kpis",
+    "breakdown?by=unit",
+    "breakdown?by=community",
+    "rankings?by=unit",
+    "rankings?by=street",
+    "red-list",
+]
+MONDAY = f"start={DAY.isoformat()}&end={(DAY + timedelta(days=1)).isoformat()}"
+
+
+def get(client, user, path: str):
+    client.force_login(user)
+    response = client.get(f"/api/insights/{path}")
+    return response.status_code, response.json()
+
+
+@pytest.mark.django_db
+def test_the_street_centre_reads_its_figures(client, world, street_month):
+    rollups_refresh()
+    street = world.t.street.path
+    status, body = get(client, world.users.centre, f"kpis?scope={street}&{MONDAY}")
+    assert status == 200, body
+    figures = {f["code"]: f for f in body["figures"]}
+    assert body["counts"]["cases"] == 4 and body["scope_name"] == "太平街道"
+    assert figures["response"]["value"] == pytest.approx(3 / 5)  # A, C×2 in time; B late; D missed
+    assert figures["satisfaction"]["value"] == pytest.approx((1 + 0.9) / 3)
+    assert figures["response"]["formula"]
+    # and its units ranked, the office first of the two with the change from the week before
+    status, body = get(
+        client, world.users.county_centre, f"rankings?by=unit&scope={world.t.county.path}&{MONDAY}"
+    )
+    assert status == 200 and [r["name"] for r in body["rows"]][:1] == ["太平街道城市管理办公室"]
+    assert body["previous"]["end"] == (DAY - timedelta(days=1)).isoformat()
+    # and the red list names the office for D
+    status, body = get(client, world.users.centre, f"red-list?scope={street}&{MONDAY}")
+    assert [(r["name"], r["overdue"]) for r in body["rows"]] == [("太平街道城市管理办公室", 1)]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("who", ["sibling_centre", "grid_worker"])
+def test_a_scope_outside_the_readers_is_404(client, world, who):
+    status, _body = get(client, getattr(world.users, who), f"kpis?scope={world.t.street.path}")
+    assert status == 404
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("who", ["resident", "unit"])
+def test_who_reads_no_territory_gets_403(client, world, who):
+    assert get(client, getattr(world.users, who), "kpis")[0] == 403
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [
+        ("start=2026-01-01&end=2028-01-31", "end"),  # over the maximum
+        ("start=2026-02-01&end=2026-01-01", "end"),  # backwards
+        ("start=2026-02-01", "end"),  # half a range
+        ("period=year", "period"),
+        ("start=someday&end=2026-01-01", "start"),
+    ],
+)
+def test_bad_periods_are_400_naming_the_field(client, world, query, field):
+    status, body = get(client, world.users.centre, f"kpis?{query}")
+    assert status == 400 and field in body["fields"], body
+
+
+@pytest.mark.django_db
+def test_an_empty_period_gives_zeros_and_explanations(client, world):
+    status, body = get(client, world.users.centre, "kpis?period=month&on=2020-02-10")
+    assert status == 200
+    assert body["period"] == {"start": "2020-02-01", "end": "2020-02-29", "days": 29}
+    assert set(body["counts"].values()) == {0}
+    rates = [f for f in body["figures"] if f["unit"] == "%"]
+    assert all(f["value"] is None and f["explanation"] for f in rates)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("endpoint", ENDPOINTS)
+def test_each_endpoint_takes_the_same_queries_for_few_and_many_rows(client, world, endpoint):
+    client.force_login(world.users.county_centre)
+    url = f"/api/insights/{endpoint}{'&' if '?' in endpoint else '?'}scope={world.t.county.path}&start=2026-01-01&end=2026-12-31"
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        return len(queries)
+
+    def days(n: int):
+        Rollup.objects.all().delete()
+        rows = []
+        for i in range(n):
+            day = date(2026, 1, 1) + timedelta(days=i)
+            for unit in (world.office, world.bureau, world.sibling_office):
+                rows.append(
+                    Rollup(
+                        day=day, dimension="unit", key=str(unit.pk), scope=unit.path, tasks=3, overdue=i % 2
+                    )
+                )
+            for path in (world.t.county.path, world.t.street.path, world.t.village.path, world.t.grid.path):
+                rows.append(
+                    Rollup(day=day, dimension="area", key=path, scope=path, cases=2, rated=1, satisfied=1)
+                )
+        Rollup.objects.bulk_create(rows)
+
+    days(2)
+    few = count()
+    days(60)
+    assert count() == few
