@@ -9,6 +9,7 @@ urlpatterns = [
     path("accounts/", include("gridgov.accounts.urls")),
     path("orgs/", include("gridgov.orgs.urls")),
     path("cases/", include("gridgov.cases.urls")),
+    path("insights/", include("gridgov.insights.urls")),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
     path("open311/v2/", include("gridgov.open311.urls")),

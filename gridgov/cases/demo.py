@@ -19,6 +19,7 @@ from gridgov.orgs.models import HandlingUnit
 
 from . import services
 from .models import Case, Task
+from .tasks import sla_sweep
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 ARTICLE_CASE_ID = uuid.UUID("5c1f0000-2022-4c28-9941-000000000001")
@@ -77,6 +78,8 @@ def load_demo(out) -> None:
     _article_case(users, residents[0], zhangjia, units)
     count = _other_cases(users, residents, grids, units)
     _patterns(users, zhangjia, units)
+    # What the scheduler's first sweep does: the deadlines already past are announced.
+    sla_sweep.call()
     out.write(
         f"Cases: the article's 张家村 case and {count} more in every state; a whistle, a joint "
         "command and a directive."

@@ -7,7 +7,7 @@ related rows come through ``select_related``/``prefetch_related``.
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Exists, F, Max, OuterRef, Prefetch, Q, QuerySet, prefetch_related_objects
+from django.db.models import Count, Exists, F, Max, OuterRef, Prefetch, Q, QuerySet, prefetch_related_objects
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -334,4 +334,61 @@ def kpi_days() -> list:
         .values_list("day", flat=True)
         .distinct()
         .order_by()
+    )
+
+
+# --- The command centre's live picture (read by ``gridgov.insights``) -------------------------------
+
+
+@dataclass
+class Live:
+    """What is going on now within a territory: one query each."""
+
+    intake_today: int
+    open_by_status: dict[str, int]
+    overdue: list  # the open cases past a deadline (their own or an open task's), oldest first
+    due_soon: list  # the open cases past their warning time, not yet due
+    unit_load: list  # (unit id, name, open tasks, overdue tasks), busiest first
+    grid_density: dict[str, int]  # grid path → open cases
+    points: list  # (number, lat, lon, status) of the open cases with a point
+
+
+def live(path: str, *, now: datetime | None = None, limit: int = 10, points: int = 2000) -> Live:
+    """The live picture of the territory at ``path`` ("" for everything). Seven queries, each
+    on an index (``path``, ``status``/``due_at``, ``created_at``)."""
+    now = now or timezone.now()
+    scope = within(path) if path else Q()
+    open_cases = Case.objects.filter(scope, status__in=OPEN_STATUSES)
+    start = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
+    intake = Case.objects.filter(scope, created_at__gte=start).count()
+    by_status = dict(open_cases.values_list("status").annotate(n=Count("pk")).order_by())
+    related = ("category", "grid", "street", "centre")
+    late = open_cases.filter(overdue_q(now)).select_related(*related).order_by("due_at", "number")[:limit]
+    soon = (
+        open_cases.filter(warn_at__lte=now, due_at__gte=now)
+        .select_related(*related)
+        .order_by("due_at")[:limit]
+    )
+    tasks = Task.objects.filter(within(path) if path else Q(), status__in=OPEN_TASK_STATUSES)
+    load = (
+        tasks.values("unit_id", "unit__name")
+        .annotate(open=Count("pk"), late=Count("pk", filter=Q(due_at__lt=now)))
+        .order_by("-open", "unit__name")[:limit]
+    )
+    density = dict(
+        open_cases.filter(grid__isnull=False).values_list("grid__path").annotate(n=Count("pk")).order_by()
+    )
+    located = (
+        open_cases.filter(lat__isnull=False)
+        .values_list("number", "lat", "lon", "status")
+        .order_by("-number")[:points]
+    )
+    return Live(
+        intake_today=intake,
+        open_by_status=by_status,
+        overdue=list(late),
+        due_soon=list(soon),
+        unit_load=[(r["unit_id"], r["unit__name"], r["open"], r["late"]) for r in load],
+        grid_density=density,
+        points=list(located),
     )

@@ -2,10 +2,12 @@
 breakdown by unit, area, category or channel, rankings with the previous period, and the red
 list. A scope outside the reader's is a 404; a period too long or backwards is a 400."""
 
-from datetime import date
+from datetime import date, datetime
 
 from django.utils import timezone
 from ninja import Query, Router, Schema
+
+from gridgov.cases import selectors as cases
 
 from . import access, kpis, selectors
 
@@ -181,3 +183,70 @@ def red_list_get(request, q: Query[PeriodIn]):
             for key, name, overdue, tasks in selectors.red_list(scope, period)
         ],
     )
+
+
+class LiveCaseOut(Schema):
+    number: str
+    title: str
+    category: str
+    status: str
+    status_display: str
+    place: str
+    due_at: datetime | None
+
+
+class UnitLoadOut(Schema):
+    unit: int
+    name: str
+    open: int
+    overdue: int
+
+
+class LiveOut(Schema):
+    """What is going on now within the scope (the command centre's dashboard and the map)."""
+
+    scope: str
+    at: datetime
+    intake_today: int
+    open_by_status: dict[str, int]
+    overdue: list[LiveCaseOut]
+    due_soon: list[LiveCaseOut]
+    unit_load: list[UnitLoadOut]
+    grid_density: dict[str, int]
+    points: list[tuple[str, float, float, str]]
+
+
+def _live_case(case) -> LiveCaseOut:
+    place = case.grid or case.street
+    return LiveCaseOut(
+        number=case.number,
+        title=case.title,
+        category=case.category.name,
+        status=case.status,
+        status_display=str(case.get_status_display()),
+        place=place.name if place else case.centre.name,
+        due_at=case.due_at,
+    )
+
+
+def live_out(scope: str) -> LiveOut:
+    now = timezone.now()
+    found = cases.live(scope, now=now)
+    return LiveOut(
+        scope=scope,
+        at=now,
+        intake_today=found.intake_today,
+        open_by_status=found.open_by_status,
+        overdue=[_live_case(c) for c in found.overdue],
+        due_soon=[_live_case(c) for c in found.due_soon],
+        unit_load=[UnitLoadOut(unit=u, name=n, open=o, overdue=late) for u, n, o, late in found.unit_load],
+        grid_density=found.grid_density,
+        points=found.points,
+    )
+
+
+@router.get(
+    "/live", response=LiveOut, summary="What is going on now: intake, open, overdue, unit load, the map"
+)
+def live_get(request, scope: str = ""):
+    return live_out(access.access_scope(request.user, scope))

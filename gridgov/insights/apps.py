@@ -7,6 +7,18 @@ class InsightsConfig(AppConfig):
     label = "insights"
     verbose_name = _("Insights")
 
+    def menu_entries(self, user):
+        """The dashboard, for those who steer a territory: command centres and leaders."""
+        from django.urls import reverse
+
+        from gridgov.cases.access import viewer
+        from gridgov.core.registry import MenuEntry
+
+        v = viewer(user)
+        if not (v.superuser or set(v.view_paths) - set(v.grid_paths)):
+            return []
+        return [MenuEntry(_("Dashboard"), reverse("insights:dashboard"), order=5)]
+
     def periodic_tasks(self):
         from .tasks import rollups_refresh
 

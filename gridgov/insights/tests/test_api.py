@@ -124,3 +124,56 @@ def test_each_endpoint_takes_the_same_queries_for_few_and_many_rows(client, worl
     few = count()
     days(60)
     assert count() == few
+
+
+@pytest.mark.django_db
+def test_the_live_picture_of_a_scope(client, world, street_month):
+    # given the street's day (D is unanswered and overdue), read now
+    status, body = get(client, world.users.centre, f"live?scope={world.t.street.path}")
+    assert status == 200
+    # then D is open, overdue, on the map in its grid, and loads the office
+    d = street_month["d"].number
+    assert d in [c["number"] for c in body["overdue"]]
+    assert body["open_by_status"] == {"dispatched": 1}
+    assert body["grid_density"] == {world.t.grid.path: 1}
+    assert [p[0] for p in body["points"]] == [d]
+    assert [(u["name"], u["open"], u["overdue"]) for u in body["unit_load"]] == [
+        ("太平街道城市管理办公室", 1, 1)
+    ]
+    # and a scope outside the centre's is a 404
+    assert get(client, world.users.centre, f"live?scope={world.t.sibling_street.path}")[0] == 404
+
+
+@pytest.mark.django_db
+def test_the_live_picture_takes_the_same_queries_for_few_and_many_cases(client, world):
+    from .factories import dispatched
+
+    client.force_login(world.users.county_centre)
+    url = f"/api/insights/live?scope={world.t.county.path}"
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        return len(queries)
+
+    dispatched(world, [world.office])
+    few = count()
+    for _ in range(8):
+        dispatched(world, [world.office, world.bureau])
+    assert count() == few
+
+
+@pytest.mark.django_db
+def test_the_dashboard_page_for_the_centre_and_not_for_a_resident(client, world, street_month):
+    rollups_refresh()
+    client.force_login(world.users.centre)
+    page = client.get("/insights/")
+    assert page.status_code == 200
+    text = page.content.decode()
+    # the month's figures with their formulas, the map, the live panel
+    assert "响应率" in text and "应响应的任务数" in text and 'data-map="density"' in text
+    live = client.get("/insights/?partial=live")
+    assert live.status_code == 200 and b"<html" not in live.content
+    assert client.get(f"/insights/?scope={world.t.sibling_street.path}").status_code == 404
+    client.force_login(world.users.resident)
+    assert client.get("/insights/").status_code == 403

@@ -1,5 +1,6 @@
 /* gridgov map widget: every [data-map] element becomes a Leaflet map (no build step).
-   data-map: "show" = marker at the point; "pick" = draggable pin the user sets; else grids only.
+   data-map: "show" = marker at the point; "pick" = draggable pin the user sets; "density" =
+             grids shaded by open cases, a dot per case (data-density-url, data-refresh); else grids only.
    Common:  data-tiles (tile URL template; empty = plain background), data-tiles-attribution,
             data-grids-url (GeoJSON of grids: outlines, names as tooltips, framed if no point),
             data-lat / data-lon (WGS-84), data-zoom, data-leaflet-images (marker image folder;
@@ -82,8 +83,9 @@
 
     // Grid outlines, names as tooltips; frame them when there is no point to centre on.
     var gridsUrl = el.getAttribute("data-grids-url");
+    var gridsLoaded = Promise.resolve(null);
     if (gridsUrl) {
-      getJSON(gridsUrl).then(function (data) {
+      gridsLoaded = getJSON(gridsUrl).then(function (data) {
         var layer = L.geoJSON(data, {
           style: GRID_STYLE,
           onEachFeature: function (feature, shape) {
@@ -92,12 +94,51 @@
           },
         }).addTo(map);
         if (!hasPoint && layer.getLayers().length) { frame = layer.getBounds(); fit(); }
-      }).catch(function (err) { console.warn("gridgov map: grids not loaded", err); });
+        return layer;
+      }).catch(function (err) { console.warn("gridgov map: grids not loaded", err); return null; });
     }
+    if (mode === "density") setUpDensity(el, map, gridsLoaded);
 
     if (mode === "show" && hasPoint) L.marker([lat, lon], { keyboard: false }).addTo(map);
     if (mode === "pick") setUpPicker(el, map, hasPoint ? [lat, lon] : null, latInput, lonInput);
     return map;
+  }
+
+  // "density": grids shaded by their open cases and a dot per open case, from data-density-url
+  // ({grid_density: {path: n}, points: [[number, lat, lon, status]]}), every data-refresh seconds.
+  var SHADES = ["#e6f8ee", "#fff4e5", "#ffd8a8", "#ffa94d", "#fa5151"];
+  function shade(n) {
+    if (!n) return SHADES[0];
+    return SHADES[Math.min(SHADES.length - 1, Math.ceil(Math.log2(n + 1)))];
+  }
+  function setUpDensity(el, map, gridsLoaded) {
+    var url = el.getAttribute("data-density-url");
+    var caseUrl = el.getAttribute("data-case-url") || "";
+    var seconds = parseInt(el.getAttribute("data-refresh"), 10) || 30;
+    var dots = L.layerGroup().addTo(map);
+    function draw(grids, data) {
+      var counts = data.grid_density || {};
+      if (grids) {
+        grids.eachLayer(function (shape) {
+          var path = shape.feature && shape.feature.properties && shape.feature.properties.path;
+          var n = counts[path] || 0;
+          shape.setStyle({ fillColor: shade(n), fillOpacity: n ? 0.75 : 0.35 });
+        });
+      }
+      dots.clearLayers();
+      (data.points || []).forEach(function (p) {
+        var dot = L.circleMarker([p[1], p[2]], { radius: 4, color: "#fff", weight: 1, fillColor: "#fa5151", fillOpacity: 0.9 });
+        if (caseUrl) dot.bindPopup('<a href="' + caseUrl.replace("NUMBER", encodeURIComponent(p[0])) + '">' + p[0] + "</a>");
+        dots.addLayer(dot);
+      });
+    }
+    function refresh() {
+      if (document.hidden) return;
+      Promise.all([gridsLoaded, getJSON(url)]).then(function (both) { draw(both[0], both[1]); })
+        .catch(function (err) { console.warn("gridgov map: open cases not loaded", err); });
+    }
+    refresh();
+    window.setInterval(refresh, seconds * 1000);
   }
 
   function setUpPicker(el, map, start, latInput, lonInput) {

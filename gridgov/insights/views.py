@@ -1,0 +1,62 @@
+"""The command centre's dashboard: the month's KPIs with their formulas, rankings and the red
+list (from the rollups), and what is going on now (intake, open cases by status, overdue and
+due-soon lists, unit load, the live map), refreshed without reloading the page."""
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+from django.utils import timezone
+
+from gridgov.cases import selectors as cases
+from gridgov.cases.models import CaseStatus
+
+from . import access, kpis, selectors
+
+#: The figures shown as cards, in order.
+CARDS = (
+    "composite",
+    "response",
+    "resolution",
+    "satisfaction",
+    "on_time",
+    "rework",
+    "return",
+    "handling_hours",
+    "overdue",
+)
+
+
+def _live_context(scope: str) -> dict:
+    now = timezone.now()
+    found = cases.live(scope, now=now)
+    labels = dict(CaseStatus.choices)
+    return {
+        "live": found,
+        "now": now,
+        "open_total": sum(found.open_by_status.values()),
+        "open_rows": [(labels.get(s, s), n) for s, n in sorted(found.open_by_status.items())],
+    }
+
+
+@login_required
+def dashboard(request):
+    """``/insights/?scope=<path>&period=month&on=<date>``: one scope the user reads."""
+    scope = access.access_scope(request.user, request.GET.get("scope"))
+    refresh = settings.GRIDGOV_BOARD_REFRESH_SECONDS
+    if request.GET.get("partial") == "live":
+        return render(request, "insights/_live.html", {"scope": scope, **_live_context(scope)})
+    period = selectors.period_parse(start=None, end=None, period="month", on=None, today=timezone.localdate())
+    figures = kpis.figures(selectors.totals(scope, period))
+    ranking = selectors.ranking("unit", scope, period)
+    context = {
+        "scope": scope,
+        "scope_name": selectors.scope_name(scope),
+        "scopes": access.scopes(request.user),
+        "period": period,
+        "cards": [figures[code] for code in CARDS],
+        "ranking": ranking[:15],
+        "red_list": selectors.red_list(scope, period),
+        "refresh": refresh,
+        **_live_context(scope),
+    }
+    return render(request, "insights/dashboard.html", context)
