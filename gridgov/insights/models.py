@@ -52,6 +52,9 @@ class Rollup(models.Model):
     dimension = models.CharField(_("dimension"), max_length=10, choices=Dimension.choices)
     key = models.CharField(_("key"), max_length=32)
     scope = models.CharField(_("within"), max_length=18, blank=True)
+    # An area row's level, as the length of its path (0 for the other dimensions): a breakdown
+    # by streets or communities reads only their rows.
+    depth = models.PositiveSmallIntegerField(_("level"), default=0)
     cases = models.PositiveIntegerField(default=0)
     rated = models.PositiveIntegerField(default=0)
     satisfied = models.PositiveIntegerField(default=0)
@@ -77,7 +80,7 @@ class Rollup(models.Model):
             models.UniqueConstraint(fields=["day", "dimension", "key", "scope"], name="rollup_one_per_key")
         ]
         indexes = [
-            models.Index(fields=["dimension", "scope", "day"], name="rollup_scope_day"),
+            models.Index(fields=["dimension", "depth", "scope", "day"], name="rollup_scope_day"),
             models.Index(fields=["dimension", "key", "day"], name="rollup_key_day"),
         ]
 

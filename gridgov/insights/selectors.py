@@ -8,7 +8,6 @@ from datetime import date, timedelta
 
 from django.conf import settings
 from django.db.models import IntegerField, Q, Sum
-from django.db.models.functions import Length
 from django.utils.translation import gettext as _
 
 from gridgov.cases.models import Channel
@@ -103,6 +102,7 @@ def totals(scope: str, period: Period) -> dict[str, int]:
     row = Rollup.objects.filter(
         _scope_rows(scope), dimension=Dimension.AREA, day__range=(period.start, period.end)
     ).aggregate(**_SUMS)
+    # (an index range on (dimension, key, day))
     return _filled(row)
 
 
@@ -119,15 +119,15 @@ def breakdown(by: str, scope: str, period: Period) -> dict[str, dict[str, int]]:
         length = LEVEL_PATH_LENGTH[level]
         if scope and len(scope) >= length:
             raise ValidationFailed(fields={"by": [_("Choose a level below the scope's.")]})
-        qs = qs.filter(within(scope, "scope") if scope else Q()).annotate(n=Length("key")).filter(n=length)
+        qs = qs.filter(within(scope, "scope") if scope else Q(), depth=length)
     elif dimension == Dimension.UNIT:
-        qs = qs.filter(within(scope, "scope") if scope else Q())
+        qs = qs.filter(within(scope, "scope") if scope else Q(), depth=0)
     else:
         if scope and len(scope) not in MIX_SCOPE_LENGTHS:
             raise ValidationFailed(
                 fields={"by": [_("Categories and channels are counted for streets and above.")]}
             )
-        qs = qs.filter(scope=scope) if scope else qs.filter(scope__in=_province_paths())
+        qs = qs.filter(depth=0, scope=scope) if scope else qs.filter(depth=0, scope__in=_province_paths())
     return {row.pop("key"): _filled(row) for row in qs.values("key").annotate(**_SUMS).order_by()}
 
 

@@ -104,7 +104,14 @@ def rollup_counts(day: date) -> dict[Key, dict[str, int]]:
 
 def _rows(day: date, counts: dict[Key, dict[str, int]]) -> list[Rollup]:
     return [
-        Rollup(day=day, dimension=dimension, key=key, scope=scope, **values)
+        Rollup(
+            day=day,
+            dimension=dimension,
+            key=key,
+            scope=scope,
+            depth=len(key) if dimension == Dimension.AREA else 0,
+            **values,
+        )
         for (dimension, key, scope), values in sorted(counts.items())
     ]
 
