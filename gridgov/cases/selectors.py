@@ -392,3 +392,15 @@ def live(path: str, *, now: datetime | None = None, limit: int = 10, points: int
         grid_density=density,
         points=list(located),
     )
+
+
+def kpi_overdue_cases(path: str, start: datetime, end: datetime, *, limit: int = 50) -> list[Case]:
+    """Cases reported within ``path`` in [start, end) whose task went overdue, oldest first,
+    with their category and place (for the monthly report). One query."""
+    late = Task.objects.filter(case_id=OuterRef("pk"), was_overdue=True)
+    return list(
+        Case.objects.filter(within(path) if path else Q(), created_at__gte=start, created_at__lt=end)
+        .filter(Exists(late))
+        .select_related("category", "grid", "street", "centre")
+        .order_by("created_at", "number")[:limit]
+    )

@@ -44,9 +44,16 @@ class Period:
     def days(self) -> int:
         return (self.end - self.start).days + 1
 
+    @property
+    def is_month(self) -> bool:
+        return self.start.day == 1 and (self.end + timedelta(days=1)).day == 1 and self.days <= 31
+
     def previous(self) -> "Period":
-        """The period of the same length just before."""
-        return Period(self.start - timedelta(days=self.days), self.start - timedelta(days=1))
+        """The period just before: the calendar month before a month, else the same length."""
+        last = self.start - timedelta(days=1)
+        if self.is_month:
+            return Period(last.replace(day=1), last)
+        return Period(self.start - timedelta(days=self.days), last)
 
 
 def period_parse(

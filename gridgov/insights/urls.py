@@ -5,4 +5,6 @@ from . import views
 app_name = "insights"
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
+    path("report/", views.report, name="report"),
+    path("report.xlsx", views.report_xlsx, name="report_xlsx"),
 ]

@@ -4,13 +4,16 @@ due-soon lists, unit load, the live map), refreshed without reloading the page."
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
 from gridgov.cases import selectors as cases
 from gridgov.cases.models import CaseStatus
+from gridgov.core.errors import ValidationFailed
 
 from . import access, kpis, selectors
+from . import report as report_module
 
 #: The figures shown as cards, in order.
 CARDS = (
@@ -60,3 +63,39 @@ def dashboard(request):
         **_live_context(scope),
     }
     return render(request, "insights/dashboard.html", context)
+
+
+def _report(request):
+    scope = access.access_scope(request.user, request.GET.get("scope"))
+    period = report_module.month_period(request.GET.get("month"), timezone.localdate())
+    return report_module.monthly_report(scope, period)
+
+
+@login_required
+def report(request):
+    """``/insights/report/?scope=<path>&month=YYYY-MM``: the monthly report, printable."""
+    try:
+        found = _report(request)
+    except ValidationFailed as failed:
+        return render(request, "insights/report_error.html", {"error": failed}, status=400)
+    return render(
+        request,
+        "insights/report.html",
+        {"report": found, "rows": [(found.figures[code], found.previous[code]) for code in CARDS]},
+    )
+
+
+@login_required
+def report_xlsx(request):
+    """The same monthly report as an XLSX workbook."""
+    try:
+        found = _report(request)
+    except ValidationFailed as failed:
+        return render(request, "insights/report_error.html", {"error": failed}, status=400)
+    name = f"gridgov-{found.scope or 'all'}-{found.period.start:%Y-%m}.xlsx"
+    response = HttpResponse(
+        report_module.workbook(found),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
