@@ -351,16 +351,19 @@ class Live:
     unit_load: list  # (unit id, name, open tasks, overdue tasks), busiest first
     grid_density: dict[str, int]  # grid path → open cases
     points: list  # (number, lat, lon, status) of the open cases with a point
+    overdue_count: int = 0  # all the open cases past a deadline
 
 
 def live(path: str, *, now: datetime | None = None, limit: int = 10, points: int = 2000) -> Live:
-    """The live picture of the territory at ``path`` ("" for everything). Seven queries, each
-    on an index (``path``, ``status``/``due_at``, ``created_at``)."""
+    """The live picture of the territory at ``path`` ("" for everything). Eight queries (fewer
+    with ``limit`` or ``points`` 0), each on an index (``path``, ``status``/``due_at``,
+    ``created_at``)."""
     now = now or timezone.now()
     scope = within(path) if path else Q()
     open_cases = Case.objects.filter(scope, status__in=OPEN_STATUSES)
     start = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
     intake = Case.objects.filter(scope, created_at__gte=start).count()
+    overdue_count = open_cases.filter(overdue_q(now)).count()
     by_status = dict(open_cases.values_list("status").annotate(n=Count("pk")).order_by())
     related = ("category", "grid", "street", "centre")
     late = open_cases.filter(overdue_q(now)).select_related(*related).order_by("due_at", "number")[:limit]
@@ -390,7 +393,8 @@ def live(path: str, *, now: datetime | None = None, limit: int = 10, points: int
         due_soon=list(soon),
         unit_load=[(r["unit_id"], r["unit__name"], r["open"], r["late"]) for r in load],
         grid_density=density,
-        points=list(located),
+        points=list(located) if points else [],
+        overdue_count=overdue_count,
     )
 
 

@@ -2,7 +2,8 @@
 
 An app contributes by defining, on its AppConfig:
 - ``menu_entries(user) -> list[MenuEntry]``: navigation entries for this user;
-- ``load_demo(out)``: its part of the demo data (run in INSTALLED_APPS order).
+- ``load_demo(out)``: its part of the demo data (run in INSTALLED_APPS order);
+- ``screen_figures(scope)``: figures of its own for the big screen (大屏) of a territory.
 """
 
 from dataclasses import dataclass
@@ -38,4 +39,23 @@ def periodic_tasks() -> list:
         contribute = getattr(config, "periodic_tasks", None)
         if contribute is not None:
             found.extend(contribute())
+    return found
+
+
+@dataclass(frozen=True)
+class ScreenFigure:
+    """One figure a module shows on the big screen: a label, a number and its unit."""
+
+    label: str
+    value: int | float
+    unit: str = ""
+
+
+def screen_figures(scope: str) -> list[ScreenFigure]:
+    """What the modules contribute to the big screen of the territory at ``scope``."""
+    found: list[ScreenFigure] = []
+    for config in apps.get_app_configs():
+        contribute = getattr(config, "screen_figures", None)
+        if contribute is not None:
+            found.extend(contribute(scope))
     return found

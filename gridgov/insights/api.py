@@ -2,14 +2,16 @@
 breakdown by unit, area, category or channel, rankings with the previous period, and the red
 list. A scope outside the reader's is a 404; a period too long or backwards is a 400."""
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from django.utils import timezone
 from ninja import Query, Router, Schema
 
 from gridgov.cases import selectors as cases
+from gridgov.core.registry import screen_figures
+from gridgov.orgs.models import PATH_LENGTH_LEVEL, Level
 
-from . import access, kpis, selectors
+from . import access, kpis, report, selectors, services
 
 router = Router(tags=["insights"])
 
@@ -250,3 +252,88 @@ def live_out(scope: str) -> LiveOut:
 )
 def live_get(request, scope: str = ""):
     return live_out(access.access_scope(request.user, scope))
+
+
+class TrendOut(Schema):
+    day: date
+    cases: int
+    rated: int
+
+
+class NamedCountOut(Schema):
+    name: str
+    value: float
+
+
+class ScreenOut(Schema):
+    """Everything the big screen (大屏) shows, in one answer."""
+
+    scope: str
+    scope_name: str
+    at: datetime
+    period: PeriodOut
+    figures: list[FigureOut]
+    trend: list[TrendOut]
+    categories: list[NamedCountOut]
+    channels: list[NamedCountOut]
+    units: list[NamedCountOut]
+    areas: list[NamedCountOut]
+    intake_today: int
+    open: int
+    overdue_now: int
+    contributions: list[NamedCountOut]
+
+
+def screen_out(scope: str) -> ScreenOut:
+    today = timezone.localdate()
+    month = selectors.period_parse(start=None, end=None, period="month", on=None, today=today)
+    last30 = selectors.Period(today - timedelta(days=29), today)
+    counts = selectors.totals(scope, month)
+    mixes = scope == "" or len(scope) in services.MIX_SCOPE_LENGTHS
+    by_category = selectors.breakdown("category", scope, month) if mixes else {}
+    by_channel = selectors.breakdown("channel", scope, month) if mixes else {}
+    category_names, channel_names = (
+        selectors.names("category", by_category),
+        selectors.names("channel", by_channel),
+    )
+    below = report.AREAS_BELOW.get(
+        PATH_LENGTH_LEVEL.get(len(scope), Level.PROVINCE) if scope else Level.PROVINCE
+    )
+    live = cases.live(scope, points=0, limit=0)
+    return ScreenOut(
+        scope=scope,
+        scope_name=selectors.scope_name(scope),
+        at=timezone.now(),
+        period=_period_out(month),
+        figures=_figures(kpis.figures(counts)),
+        trend=[TrendOut(day=d, cases=n, rated=r) for d, n, r in selectors.trend(scope, last30)],
+        categories=[
+            NamedCountOut(name=category_names.get(k, k), value=c["cases"])
+            for k, c in sorted(by_category.items(), key=lambda item: -item[1]["cases"])[:8]
+            if c["cases"]
+        ],
+        channels=[
+            NamedCountOut(name=channel_names.get(k, k), value=c["cases"])
+            for k, c in by_channel.items()
+            if c["cases"]
+        ],
+        units=[
+            NamedCountOut(name=r.name, value=round(r.score, 1))
+            for r in selectors.ranking("unit", scope, month)[:10]
+            if r.score is not None
+        ],
+        areas=[
+            NamedCountOut(name=r.name, value=round(r.score, 1))
+            for r in (selectors.ranking(below, scope, month) if below else [])[:10]
+            if r.score is not None
+        ],
+        intake_today=live.intake_today,
+        open=sum(live.open_by_status.values()),
+        overdue_now=live.overdue_count,
+        contributions=[NamedCountOut(name=str(f.label), value=f.value) for f in screen_figures(scope)],
+    )
+
+
+@router.get("/screen", response=ScreenOut, summary="Everything the big screen (大屏) shows")
+def screen_get(request, scope: str = ""):
+    return screen_out(access.access_scope(request.user, scope))

@@ -227,3 +227,19 @@ def scope_name(scope: str) -> str:
     if not scope:
         return _("everywhere")
     return OrgUnit.objects.filter(path=scope).values_list("name", flat=True).first() or scope
+
+
+def trend(scope: str, period: Period) -> list[tuple[date, int, int]]:
+    """Day by day in ``period``: (day, cases reported, of them rated), every day present. One
+    query."""
+    rows = dict(
+        (day, (cases, rated))
+        for day, cases, rated in Rollup.objects.filter(
+            _scope_rows(scope), dimension=Dimension.AREA, day__range=(period.start, period.end)
+        )
+        .values_list("day")
+        .annotate(Sum("cases"), Sum("rated"))
+        .order_by()
+    )
+    days = [period.start + timedelta(days=i) for i in range(period.days)]
+    return [(day, *rows.get(day, (0, 0))) for day in days]

@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from gridgov.cases import selectors as cases
 from gridgov.cases.models import CaseStatus
@@ -99,3 +100,20 @@ def report_xlsx(request):
     )
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
+
+
+@login_required
+def screen(request):
+    """``/insights/screen/?scope=<path>``: the big screen (大屏, 1920×1080, dark), filled and
+    refreshed from ``/api/insights/screen`` and ``/api/insights/live`` by screen.js."""
+    scope = access.access_scope(request.user, request.GET.get("scope"))
+    return render(
+        request,
+        "insights/screen.html",
+        {
+            "scope": scope,
+            "scope_name": selectors.scope_name(scope),
+            "refresh": max(settings.GRIDGOV_BOARD_REFRESH_SECONDS, 10),
+            "texts": {"cases": _("reported"), "rated": _("rated"), "score": _("score")},
+        },
+    )

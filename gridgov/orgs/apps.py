@@ -18,6 +18,20 @@ class OrgsConfig(AppConfig):
             return []
         return [MenuEntry(_("Organisation"), reverse("orgs:index"), order=50)]
 
+    def screen_figures(self, scope: str):
+        """Party building on the big screen: organisations, members, grids, grid workers."""
+        from gridgov.core.registry import ScreenFigure
+
+        from .selectors import party_figures
+
+        found = party_figures(scope)
+        return [
+            ScreenFigure(_("party organisations"), found["party_organisations"]),
+            ScreenFigure(_("party members"), found["party_members"]),
+            ScreenFigure(_("grids"), found["grids"]),
+            ScreenFigure(_("grid workers"), found["grid_workers"]),
+        ]
+
     def load_demo(self, out):
         from .demo import load_demo
 

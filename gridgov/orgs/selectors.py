@@ -2,11 +2,12 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from gridgov.core.scoping import collapse, within, within_any
 
 from .models import (
+    GRID_LEVELS,
     CommandCentre,
     HandlingUnit,
     Membership,
@@ -127,3 +128,24 @@ def org_unit_attachments(unit: OrgUnit) -> Attachments:
         handling_units=list(HandlingUnit.objects.filter(org_unit=unit, is_active=True).order_by("name")),
         party_organisations=list(PartyOrganisation.objects.filter(org_unit=unit).order_by("kind", "name")),
     )
+
+
+def party_figures(path: str) -> dict[str, int]:
+    """Party building within the territory at ``path`` ("" for everywhere): party organisations,
+    party members (one per person), grids and grid workers. Three queries."""
+    scope = within(path) if path else Q()
+    organisations = PartyOrganisation.objects.filter(scope).count()
+    counts = (
+        Membership.objects.filter(scope, role__in=(Role.PARTY_MEMBER, Role.GRID_WORKER))
+        .values("role")
+        .annotate(n=Count("user_id", distinct=True))
+        .order_by()
+    )
+    people = {row["role"]: row["n"] for row in counts}
+    grids = OrgUnit.objects.filter(scope, level__in=GRID_LEVELS, is_active=True).count()
+    return {
+        "party_organisations": organisations,
+        "party_members": people.get(Role.PARTY_MEMBER, 0),
+        "grids": grids,
+        "grid_workers": people.get(Role.GRID_WORKER, 0),
+    }

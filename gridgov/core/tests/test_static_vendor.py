@@ -72,3 +72,19 @@ def test_map_assets_include_loads_all_four_in_order():
     assert re.search(rf'<link rel="stylesheet" href="{re.escape(urls[0])}">', html)
     assert re.search(rf'<script src="{re.escape(urls[2])}" defer></script>', html)
     assert re.search(rf'<script src="{re.escape(urls[3])}" defer></script>', html)
+
+
+ECHARTS = ROOT / "gridgov" / "static" / "vendor" / "echarts"
+
+
+def test_echarts_is_vendored_whole_pinned_and_licensed():
+    # only the minified build, its licence and notice, and the README saying where they came from
+    present = {p.relative_to(ECHARTS).as_posix() for p in ECHARTS.rglob("*") if p.is_file()}
+    assert present == {"echarts.min.js", "LICENSE", "NOTICE", "README.md"}
+    readme = (ECHARTS / "README.md").read_text(encoding="utf-8")
+    assert re.search(r"^- Version: 5\.6\.0$", readme, re.MULTILINE)
+    pinned = re.search(r"sha256 of echarts\.min\.js: ([0-9a-f]{64})", readme)
+    assert pinned, "README.md must state the sha256 of echarts.min.js"
+    assert hashlib.sha256((ECHARTS / "echarts.min.js").read_bytes()).hexdigest() == pinned.group(1)
+    assert "Apache License" in (ECHARTS / "LICENSE").read_text(encoding="utf-8")
+    assert finders.find("vendor/echarts/echarts.min.js")

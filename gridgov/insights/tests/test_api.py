@@ -177,3 +177,40 @@ def test_the_dashboard_page_for_the_centre_and_not_for_a_resident(client, world,
     assert client.get(f"/insights/?scope={world.t.sibling_street.path}").status_code == 404
     client.force_login(world.users.resident)
     assert client.get("/insights/").status_code == 403
+
+
+@pytest.mark.django_db
+def test_the_big_screen_payload_in_one_answer(client, world, street_month):
+    rollups_refresh()
+    status, body = get(client, world.users.county_centre, f"screen?scope={world.t.county.path}")
+    assert status == 200
+    # the month's figures, 30 days of intake, the mixes, the rankings, now, and party building
+    assert [f["code"] for f in body["figures"]][:3] == ["response", "resolution", "satisfaction"]
+    assert len(body["trend"]) == 30 and body["scope_name"] == "盘山县"
+    assert body["open"] == 1 and body["overdue_now"] == 1
+    assert {c["name"] for c in body["contributions"]} == {"党组织", "党员", "网格", "网格员"}
+    # and a page to show it, for the scope's readers
+    client.force_login(world.users.county_centre)
+    page = client.get(f"/insights/screen/?scope={world.t.county.path}")
+    assert page.status_code == 200 and b"echarts.min.js" in page.content
+    assert get(client, world.users.centre, f"screen?scope={world.t.county.path}")[0] == 404
+
+
+@pytest.mark.django_db
+def test_the_big_screen_takes_the_same_queries_for_few_and_many_cases(client, world):
+    from .factories import dispatched
+
+    client.force_login(world.users.county_centre)
+    url = f"/api/insights/screen?scope={world.t.county.path}"
+
+    def count() -> int:
+        rollups_refresh()
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        return len(queries)
+
+    dispatched(world, [world.office])
+    few = count()
+    for _ in range(6):
+        dispatched(world, [world.office, world.bureau])
+    assert count() == few
