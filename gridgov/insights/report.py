@@ -58,12 +58,17 @@ def month_period(month: str | None, today: date) -> selectors.Period:
     return selectors.period_parse(start=None, end=None, period="month", on=first, today=today)
 
 
+def areas_below(scope: str) -> str:
+    """What is ranked below a scope: its streets, or a street's communities ("" below that)."""
+    level = PATH_LENGTH_LEVEL.get(len(scope), Level.PROVINCE) if scope else Level.PROVINCE
+    return AREAS_BELOW.get(level, "")
+
+
 def monthly_report(scope: str, period: selectors.Period) -> MonthlyReport:
     counts = selectors.totals(scope, period)
-    level = PATH_LENGTH_LEVEL.get(len(scope), Level.PROVINCE) if scope else Level.PROVINCE
-    areas_by = AREAS_BELOW.get(level, "")
-    by_category = selectors.breakdown("category", scope, period) if level in AREAS_BELOW else {}
-    by_channel = selectors.breakdown("channel", scope, period) if level in AREAS_BELOW else {}
+    areas_by = areas_below(scope)
+    by_category = selectors.breakdown("category", scope, period) if areas_by else {}
+    by_channel = selectors.breakdown("channel", scope, period) if areas_by else {}
     category_names = selectors.names("category", by_category)
     channel_names = selectors.names("channel", by_channel)
     total = counts["cases"] or 1

@@ -49,16 +49,24 @@ def dashboard(request):
     refresh = settings.GRIDGOV_BOARD_REFRESH_SECONDS
     if request.GET.get("partial") == "live":
         return render(request, "insights/_live.html", {"scope": scope, **_live_context(scope)})
-    period = selectors.period_parse(start=None, end=None, period="month", on=None, today=timezone.localdate())
+    try:
+        period = report_module.month_period(
+            request.GET.get("month") or timezone.localdate().strftime("%Y-%m"), timezone.localdate()
+        )
+    except ValidationFailed as failed:
+        return render(request, "insights/report_error.html", {"error": failed}, status=400)
     figures = kpis.figures(selectors.totals(scope, period))
     ranking = selectors.ranking("unit", scope, period)
+    below = report_module.areas_below(scope)
     context = {
         "scope": scope,
         "scope_name": selectors.scope_name(scope),
         "scopes": access.scopes(request.user),
         "period": period,
+        "month": period.start.strftime("%Y-%m"),
         "cards": [figures[code] for code in CARDS],
         "ranking": ranking[:15],
+        "areas": selectors.ranking(below, scope, period)[:15] if below else [],
         "red_list": selectors.red_list(scope, period),
         "refresh": refresh,
         **_live_context(scope),

@@ -214,3 +214,17 @@ def test_the_big_screen_takes_the_same_queries_for_few_and_many_cases(client, wo
     for _ in range(6):
         dispatched(world, [world.office, world.bureau])
     assert count() == few
+
+
+@pytest.mark.django_db
+def test_the_dashboard_shows_a_chosen_month_and_drills_down(client, world, street_month):
+    rollups_refresh()
+    client.force_login(world.users.county_centre)
+    # given the county's dashboard for the month of the street's day
+    text = client.get(f"/insights/?month={DAY:%Y-%m}").content.decode()
+    # then the month's figures are there, and the street links to its own dashboard
+    assert "盘山县" in text and f"?scope={world.t.street.path}&amp;month={DAY:%Y-%m}" in text
+    assert (
+        "太平街道" in client.get(f"/insights/?scope={world.t.street.path}&month={DAY:%Y-%m}").content.decode()
+    )
+    assert client.get("/insights/?month=2026-13").status_code == 400
