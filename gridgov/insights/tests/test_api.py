@@ -228,3 +228,26 @@ def test_the_dashboard_shows_a_chosen_month_and_drills_down(client, world, stree
         "太平街道" in client.get(f"/insights/?scope={world.t.street.path}&month={DAY:%Y-%m}").content.decode()
     )
     assert client.get("/insights/?month=2026-13").status_code == 400
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "page", ["/insights/", "/insights/?partial=live", "/insights/report/", "/insights/report.xlsx"]
+)
+def test_each_dashboard_page_takes_the_same_queries_for_few_and_many_cases(client, world, page):
+    from .factories import dispatched
+
+    client.force_login(world.users.county_centre)
+    url = f"{page}{'&' if '?' in page else '?'}scope={world.t.county.path}&month={DAY:%Y-%m}"
+
+    def count() -> int:
+        rollups_refresh()
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        return len(queries)
+
+    dispatched(world, [world.office])
+    few = count()
+    for _ in range(6):
+        dispatched(world, [world.office, world.bureau])
+    assert count() == few
