@@ -206,6 +206,8 @@ class Case(Deadline):
             models.Index(fields=["overdue_notified", "status", "due_at"], name="case_sweep_due"),
             models.Index(fields=["centre", "status", "number"], name="case_centre_status"),
             models.Index(fields=["reporter", "number"], name="case_reporter"),
+            # The open cases of a territory (the live picture): the states, then the path range.
+            models.Index(fields=["status", "path"], name="case_status_path"),
         ]
 
     def __str__(self) -> str:
@@ -289,6 +291,9 @@ class Task(Deadline):
             models.Index(fields=["warned", "status", "warn_at"], name="task_sweep_warn"),
             models.Index(fields=["overdue_notified", "status", "due_at"], name="task_sweep_due"),
             models.Index(fields=["unit", "status", "created_at"], name="task_unit_status"),
+            models.Index(fields=["status", "path"], name="task_status_path"),
+            # A case's open tasks past their time ("overdue" of a case, see selectors.overdue_q).
+            models.Index(fields=["case", "status", "due_at"], name="task_case_status_due"),
         ]
 
     def __str__(self) -> str:

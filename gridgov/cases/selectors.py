@@ -354,7 +354,9 @@ class Live:
     overdue_count: int = 0  # all the open cases past a deadline
 
 
-def live(path: str, *, now: datetime | None = None, limit: int = 10, points: int = 2000) -> Live:
+def live(
+    path: str, *, now: datetime | None = None, limit: int = 10, points: int = 2000, with_intake: bool = True
+) -> Live:
     """The live picture of the territory at ``path`` ("" for everything). Eight queries (fewer
     with ``limit`` or ``points`` 0), each on an index (``path``, ``status``/``due_at``,
     ``created_at``)."""
@@ -362,7 +364,7 @@ def live(path: str, *, now: datetime | None = None, limit: int = 10, points: int
     scope = within(path) if path else Q()
     open_cases = Case.objects.filter(scope, status__in=OPEN_STATUSES)
     start = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
-    intake = Case.objects.filter(scope, created_at__gte=start).count()
+    intake = Case.objects.filter(created_at__gte=start).filter(scope).count() if with_intake else 0
     overdue_count = open_cases.filter(overdue_q(now)).count()
     by_status = dict(open_cases.values_list("status").annotate(n=Count("pk")).order_by())
     related = ("category", "grid", "street", "centre")

@@ -233,11 +233,11 @@ def _live_case(case) -> LiveCaseOut:
 
 def live_out(scope: str) -> LiveOut:
     now = timezone.now()
-    found = cases.live(scope, now=now)
+    found = cases.live(scope, now=now, with_intake=False)
     return LiveOut(
         scope=scope,
         at=now,
-        intake_today=found.intake_today,
+        intake_today=selectors.intake_today(scope, timezone.localdate(now)),
         open_by_status=found.open_by_status,
         overdue=[_live_case(c) for c in found.overdue],
         due_soon=[_live_case(c) for c in found.due_soon],
@@ -299,7 +299,7 @@ def screen_out(scope: str) -> ScreenOut:
     below = report.AREAS_BELOW.get(
         PATH_LENGTH_LEVEL.get(len(scope), Level.PROVINCE) if scope else Level.PROVINCE
     )
-    live = cases.live(scope, points=0, limit=0)
+    live = cases.live(scope, points=0, limit=0, with_intake=False)
     return ScreenOut(
         scope=scope,
         scope_name=selectors.scope_name(scope),
@@ -327,7 +327,7 @@ def screen_out(scope: str) -> ScreenOut:
             for r in (selectors.ranking(below, scope, month) if below else [])[:10]
             if r.score is not None
         ],
-        intake_today=live.intake_today,
+        intake_today=selectors.intake_today(scope, today),
         open=sum(live.open_by_status.values()),
         overdue_now=live.overdue_count,
         contributions=[NamedCountOut(name=str(f.label), value=f.value) for f in screen_figures(scope)],

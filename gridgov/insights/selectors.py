@@ -243,3 +243,10 @@ def trend(scope: str, period: Period) -> list[tuple[date, int, int]]:
     )
     days = [period.start + timedelta(days=i) for i in range(period.days)]
     return [(day, *rows.get(day, (0, 0))) for day in days]
+
+
+def intake_today(scope: str, today: date) -> int:
+    """Cases reported today within ``scope``, from the rollups (as far as the last refresh, a
+    minute behind at most): an index range, where counting the case table would read every
+    case of a large territory. One query."""
+    return totals(scope, Period(today, today))["cases"]

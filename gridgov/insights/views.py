@@ -32,10 +32,11 @@ CARDS = (
 
 def _live_context(scope: str) -> dict:
     now = timezone.now()
-    found = cases.live(scope, now=now)
+    found = cases.live(scope, now=now, with_intake=False)
     labels = dict(CaseStatus.choices)
     return {
         "live": found,
+        "intake_today": selectors.intake_today(scope, timezone.localdate(now)),
         "now": now,
         "open_total": sum(found.open_by_status.values()),
         "open_rows": [(labels.get(s, s), n) for s, n in sorted(found.open_by_status.items())],
