@@ -14,7 +14,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
-BENCHES = ["geo_bench", "cases_bench", "open311_bench", "sweep_bench", "directive_bench"]
+BENCHES = ["geo_bench", "cases_bench", "open311_bench", "sweep_bench", "directive_bench", "insights_bench"]
 
 
 def main() -> None:
