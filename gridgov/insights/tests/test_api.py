@@ -145,25 +145,6 @@ def test_the_live_picture_of_a_scope(client, world, street_month):
 
 
 @pytest.mark.django_db
-def test_the_live_picture_takes_the_same_queries_for_few_and_many_cases(client, world):
-    from .factories import dispatched
-
-    client.force_login(world.users.county_centre)
-    url = f"/api/insights/live?scope={world.t.county.path}"
-
-    def count() -> int:
-        with CaptureQueriesContext(connection) as queries:
-            assert client.get(url).status_code == 200
-        return len(queries)
-
-    dispatched(world, [world.office])
-    few = count()
-    for _ in range(8):
-        dispatched(world, [world.office, world.bureau])
-    assert count() == few
-
-
-@pytest.mark.django_db
 def test_the_dashboard_page_for_the_centre_and_not_for_a_resident(client, world, street_month):
     rollups_refresh()
     client.force_login(world.users.centre)
@@ -197,26 +178,6 @@ def test_the_big_screen_payload_in_one_answer(client, world, street_month):
 
 
 @pytest.mark.django_db
-def test_the_big_screen_takes_the_same_queries_for_few_and_many_cases(client, world):
-    from .factories import dispatched
-
-    client.force_login(world.users.county_centre)
-    url = f"/api/insights/screen?scope={world.t.county.path}"
-
-    def count() -> int:
-        rollups_refresh()
-        with CaptureQueriesContext(connection) as queries:
-            assert client.get(url).status_code == 200
-        return len(queries)
-
-    dispatched(world, [world.office])
-    few = count()
-    for _ in range(6):
-        dispatched(world, [world.office, world.bureau])
-    assert count() == few
-
-
-@pytest.mark.django_db
 def test_the_dashboard_shows_a_chosen_month_and_drills_down(client, world, street_month):
     rollups_refresh()
     client.force_login(world.users.county_centre)
@@ -232,9 +193,17 @@ def test_the_dashboard_shows_a_chosen_month_and_drills_down(client, world, stree
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(
-    "page", ["/insights/", "/insights/?partial=live", "/insights/report/", "/insights/report.xlsx"]
+    "page",
+    [
+        "/api/insights/live",
+        "/api/insights/screen",
+        "/insights/",
+        "/insights/?partial=live",
+        "/insights/report/",
+        "/insights/report.xlsx",
+    ],
 )
-def test_each_dashboard_page_takes_the_same_queries_for_few_and_many_cases(client, world, page):
+def test_each_live_endpoint_and_page_takes_the_same_queries_for_few_and_many_cases(client, world, page):
     from .factories import dispatched
 
     client.force_login(world.users.county_centre)
