@@ -15,7 +15,7 @@ from django.db.models import Exists, OuterRef, Q
 from gridgov.core.errors import NotFound, PermissionDenied
 from gridgov.core.masking import mask_name
 from gridgov.core.scoping import collapse, covers, within_any
-from gridgov.enterprises.access import enterprises_spoken_for, speaks_for
+from gridgov.enterprises.access import enterprise_ids_spoken_for, speaks_for
 from gridgov.orgs.models import Role
 from gridgov.orgs.selectors import membership_rows
 
@@ -75,7 +75,7 @@ def cases_visible_q(user) -> Q:
         q |= (
             Q(reporter_id=v.user_id)
             | Exists(Case.objects.filter(merged_into=OuterRef("pk"), reporter_id=v.user_id))
-            | Q(enterprise_id__in=enterprises_spoken_for(user))
+            | Q(enterprise_id__in=enterprise_ids_spoken_for(user))
         )
     if v.unit_ids:
         q |= Exists(Task.objects.filter(case_id=OuterRef("pk"), unit_id__in=v.unit_ids))
@@ -178,7 +178,7 @@ def tasks_shown(user, case: Case, tasks: list[Task]) -> list[Task]:
     and in a joint command the lead unit sees every co-handler's while a co-handler sees the
     lead's; of a directive a unit sees only its own."""
     v = viewer(user)
-    if v.superuser or not v.unit_ids or covers(v.view_paths, case.path):
+    if _sees_every_task(v, case):
         return tasks
     own = [t for t in tasks if t.unit_id in v.unit_ids]
     if case.channel == Channel.DIRECTIVE:
@@ -191,9 +191,14 @@ def tasks_shown(user, case: Case, tasks: list[Task]) -> list[Task]:
 def tasks_audience(user, case: Case) -> str:
     """What decides ``tasks_shown`` for this reader: part of a cached rendering's key."""
     v = viewer(user)
-    if v.superuser or not v.unit_ids or covers(v.view_paths, case.path):
+    if _sees_every_task(v, case):
         return "all"
     return ",".join(str(u) for u in sorted(v.unit_ids))
+
+
+def _sees_every_task(v: Viewer, case: Case) -> bool:
+    """Whoever sees the case from its territory, or is no handling unit's, sees all its tasks."""
+    return v.superuser or not v.unit_ids or covers(v.view_paths, case.path)
 
 
 def require_actor(user, case: Case, transition: Transition, task: Task | None = None) -> None:

@@ -15,8 +15,8 @@ class CasesConfig(AppConfig):
 
         from gridgov.core.context_processors import unread_notifications
         from gridgov.core.registry import MenuEntry
+        from gridgov.enterprises.selectors import enterprises_spoken_for
 
-        from . import selectors
         from .access import viewer
 
         if not user.is_authenticated:
@@ -48,7 +48,7 @@ class CasesConfig(AppConfig):
             entries.append(MenuEntry(_("Directive"), reverse("cases:directive"), order=35))
         if v.unit_ids:
             entries.append(MenuEntry(_("My tasks"), reverse("cases:tasks"), order=40))
-        if not v.centre_paths and selectors.enterprises_spoken_for(user).exists():
+        if not v.centre_paths and enterprises_spoken_for(user).exists():
             entries.append(MenuEntry(_("Enterprise demand"), reverse("cases:demand"), order=12))
         unread = unread_notifications(user)
         label = _("Messages (%(n)d)") % {"n": unread} if unread else _("Inbox")

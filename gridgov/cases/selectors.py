@@ -5,7 +5,7 @@ related rows come through ``select_related``/``prefetch_related``.
 """
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.db.models import Count, Exists, F, Max, OuterRef, Prefetch, Q, QuerySet, prefetch_related_objects
 from django.db.models.functions import TruncDate
@@ -14,8 +14,6 @@ from django.utils.translation import gettext_lazy as _
 
 from gridgov.catalogue.selectors import routing_suggest
 from gridgov.core.scoping import within, within_any
-from gridgov.enterprises.access import enterprises_spoken_for as enterprises_spoken_for_ids
-from gridgov.enterprises.models import Enterprise
 from gridgov.orgs.models import CommandCentre, HandlingUnit, Membership, OrgUnit, Role, path_prefixes
 
 from . import access
@@ -204,15 +202,6 @@ def directive_board(case: Case, *, now: datetime | None = None) -> Board:
     )
 
 
-def enterprises_spoken_for(user) -> QuerySet[Enterprise]:
-    """The active enterprises ``user`` files demands for (its accounts, its liaison cadre)."""
-    return (
-        Enterprise.objects.filter(pk__in=enterprises_spoken_for_ids(user), is_active=True)
-        .select_related("org_unit")
-        .order_by("name")
-    )
-
-
 def grids_choices(user) -> QuerySet[OrgUnit]:
     v = access.viewer(user)
     scope = [""] if v.superuser else list(v.view_paths)
@@ -342,9 +331,9 @@ def kpi_days() -> list:
 
 @dataclass
 class Live:
-    """What is going on now within a territory: one query each."""
+    """What is going on now within a territory: one query each. (Today's intake is counted
+    by ``insights`` from its rollups, which a large territory's case table is too big for.)"""
 
-    intake_today: int
     open_by_status: dict[str, int]
     overdue: list  # the open cases past a deadline (their own or an open task's), oldest first
     due_soon: list  # the open cases past their warning time, not yet due
@@ -354,19 +343,13 @@ class Live:
     overdue_count: int = 0  # all the open cases past a deadline
 
 
-def live(
-    path: str, *, now: datetime | None = None, limit: int = 10, points: int = 2000, with_intake: bool = True
-) -> Live:
-    """The live picture of the territory at ``path`` ("" for everything). Eight queries (fewer
-    with ``limit`` or ``points`` 0), each on an index (``path``, ``status``/``due_at``,
-    ``created_at``)."""
+def live(path: str, *, now: datetime | None = None, limit: int = 10, points: int = 2000) -> Live:
+    """The live picture of the territory at ``path`` ("" for everything). Seven queries (fewer
+    with ``limit`` or ``points`` 0), each on an index ((status, path) of cases and tasks,
+    (case, status, due_at) of tasks)."""
     now = now or timezone.now()
     scope = within(path) if path else Q()
     open_cases = Case.objects.filter(scope, status__in=OPEN_STATUSES)
-    start = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
-    # Both ends of the day: SQLite then reads the created_at index, not every case of the path.
-    today = Q(created_at__gte=start, created_at__lt=start + timedelta(days=1))
-    intake = Case.objects.filter(today, scope).count() if with_intake else 0
     overdue_count = open_cases.filter(overdue_q(now)).count()
     by_status = dict(open_cases.values_list("status").annotate(n=Count("pk")).order_by())
     related = ("category", "grid", "street", "centre")
@@ -391,7 +374,6 @@ def live(
         .order_by("-number")[:points]
     )
     return Live(
-        intake_today=intake,
         open_by_status=by_status,
         overdue=list(late),
         due_soon=list(soon),

@@ -31,6 +31,7 @@ from gridgov.catalogue.selectors import categories_reportable, categories_usable
 from gridgov.core.errors import DomainError, PermissionDenied, ValidationFailed
 from gridgov.core.masking import mask_email, mask_name
 from gridgov.core.scoping import within_any
+from gridgov.enterprises.selectors import enterprises_spoken_for
 from gridgov.orgs.models import HandlingUnit
 
 from . import access, selectors, services
@@ -1039,7 +1040,7 @@ def directive(request):
 @require_http_methods(["GET", "POST"])
 def demand(request):
     """企业需求: an enterprise's account or its liaison cadre files the enterprise's demand."""
-    enterprises = list(selectors.enterprises_spoken_for(request.user))
+    enterprises = list(enterprises_spoken_for(request.user))
     _require(bool(enterprises))
     data = (request.POST, request.FILES) if request.method == "POST" else ()
     form = DemandForm(

@@ -81,7 +81,7 @@ def enterprises_visible_q(user) -> Q:
         return Q()
     q = within_any(v.view_paths)
     if v.user_id is not None:
-        q |= Q(liaison_id=v.user_id) | Q(pk__in=enterprises_spoken_for(user))
+        q |= Q(liaison_id=v.user_id) | Q(pk__in=enterprise_ids_spoken_for(user))
     return q
 
 
@@ -128,7 +128,7 @@ def access_enterprise(user, *, pk: int) -> Enterprise:
     return enterprise
 
 
-def enterprises_spoken_for(user):
+def enterprise_ids_spoken_for(user):
     """The ids of the enterprises ``user`` files demands for (as one of its accounts or as its
     liaison cadre), as a subquery: a filter ``enterprise_id__in=`` stays one query."""
     uid = getattr(user, "pk", None)

@@ -8,7 +8,7 @@ from django.db.models import Q, QuerySet
 
 from gridgov.core.validators import normalize_uscc
 
-from .access import enterprises_visible_q
+from .access import enterprise_ids_spoken_for, enterprises_visible_q
 from .models import Enterprise
 
 LIST_RELATED = ("org_unit", "liaison")
@@ -27,3 +27,13 @@ def enterprises_visible(user, q: str = "") -> QuerySet[Enterprise]:
 def enterprise_by_uscc(uscc: str) -> Enterprise | None:
     """The enterprise registered under ``uscc`` (unscoped: for services checking duplicates)."""
     return Enterprise.objects.filter(uscc=normalize_uscc(uscc)).first()
+
+
+def enterprises_spoken_for(user) -> QuerySet[Enterprise]:
+    """The active enterprises ``user`` files demands for (as one of its accounts or as its
+    liaison cadre), by name."""
+    return (
+        Enterprise.objects.filter(pk__in=enterprise_ids_spoken_for(user), is_active=True)
+        .select_related("org_unit")
+        .order_by("name")
+    )

@@ -233,7 +233,7 @@ def _live_case(case) -> LiveCaseOut:
 
 def live_out(scope: str) -> LiveOut:
     now = timezone.now()
-    found = cases.live(scope, now=now, with_intake=False)
+    found = cases.live(scope, now=now)
     return LiveOut(
         scope=scope,
         at=now,
@@ -299,7 +299,7 @@ def screen_out(scope: str) -> ScreenOut:
     below = report.AREAS_BELOW.get(
         PATH_LENGTH_LEVEL.get(len(scope), Level.PROVINCE) if scope else Level.PROVINCE
     )
-    live = cases.live(scope, points=0, limit=0, with_intake=False)
+    live = cases.live(scope, points=0, limit=0)
     return ScreenOut(
         scope=scope,
         scope_name=selectors.scope_name(scope),

@@ -9,8 +9,10 @@ resolution 0.5, satisfaction 0.4).
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 
 from django.conf import settings
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 Counts = Mapping[str, int]
@@ -109,12 +111,17 @@ COMPOSITE_PARTS = ("response", "resolution", "satisfaction")
 
 def weights() -> dict[str, float]:
     """The composite score's weights from ``GRIDGOV_KPI_WEIGHTS`` ("response=0.1,…")."""
+    return dict(_weights(str(settings.GRIDGOV_KPI_WEIGHTS)))
+
+
+@lru_cache(maxsize=8)
+def _weights(setting: str) -> tuple[tuple[str, float], ...]:
     found = {}
-    for part in str(settings.GRIDGOV_KPI_WEIGHTS).split(","):
+    for part in setting.split(","):
         name, _sep, value = part.partition("=")
         if name.strip() in COMPOSITE_PARTS:
             found[name.strip()] = float(value)
-    return found
+    return tuple(found.items())
 
 
 @dataclass(frozen=True)
@@ -129,50 +136,68 @@ class Figure:
     explanation: str  # why there is no value
 
 
-def figure(code: str, counts: Counts) -> Figure:
+@lru_cache(maxsize=64)
+def _texts(code: str, language: str | None, basic_weight: float, parts: tuple[float, ...]):
+    """A figure's label, formula and "why no figure", in ``language``: translated once, not
+    for every row of a ranking."""
+    if code == "composite":
+        formula = _(
+            "%(response)s × response + %(resolution)s × resolution + %(satisfaction)s × satisfaction, ×100"
+        )
+        weighted = {part: f"{weight:g}" for part, weight in zip(COMPOSITE_PARTS, parts, strict=True)}
+        return str(_("composite score")), str(formula) % weighted, str(_("No rate to weigh in this period."))
+    kpi = KPIS[code]
+    formula = str(kpi.formula)
+    if code == "satisfaction":
+        formula = formula % {"w": f"{basic_weight:g}"}
+    return str(kpi.label), formula, str(kpi.empty)
+
+
+def _texts_now(code: str, w: Mapping[str, float]) -> tuple[str, str, str]:
+    return _texts(code, get_language(), _basic_weight(), tuple(w.get(part, 0.0) for part in COMPOSITE_PARTS))
+
+
+def figure(code: str, counts: Counts, w: Mapping[str, float] | None = None) -> Figure:
     kpi = KPIS[code]
     numerator, denominator = kpi.numerator(counts), kpi.denominator(counts)
     value = numerator / denominator if denominator else None
-    formula = str(kpi.formula)
-    if code == "satisfaction":
-        formula = formula % {"w": f"{_basic_weight():g}"}
+    label, formula, empty = _texts_now(code, w if w is not None else weights())
     return Figure(
         code=code,
-        label=str(kpi.label),
+        label=label,
         formula=formula,
         value=value,
         numerator=numerator,
         denominator=denominator,
         unit=kpi.unit,
-        explanation="" if value is not None else str(kpi.empty),
+        explanation="" if value is not None else empty,
     )
 
 
-def composite(figures: Mapping[str, Figure]) -> Figure:
+def composite(figures: Mapping[str, Figure], w: Mapping[str, float] | None = None) -> Figure:
     """The weighted sum of the response, resolution and satisfaction rates (×100). A part with
     no figure is left out and the other weights count in its place; with none, no score."""
-    w = weights()
+    w = w if w is not None else weights()
     parts = [(w.get(code, 0.0), figures[code].value) for code in COMPOSITE_PARTS]
     present = [(weight, value) for weight, value in parts if value is not None and weight > 0]
     total = sum(weight for weight, _value in present)
     value = sum(weight * v for weight, v in present) / total * 100 if total else None
-    formula = _(
-        "%(response)s × response + %(resolution)s × resolution + %(satisfaction)s × satisfaction, ×100"
-    ) % {code: f"{w.get(code, 0.0):g}" for code in COMPOSITE_PARTS}
+    label, formula, empty = _texts_now("composite", w)
     return Figure(
         code="composite",
-        label=str(_("composite score")),
-        formula=str(formula),
+        label=label,
+        formula=formula,
         value=value,
         numerator=value or 0,
         denominator=1 if value is not None else 0,
         unit="",
-        explanation="" if value is not None else str(_("No rate to weigh in this period.")),
+        explanation="" if value is not None else empty,
     )
 
 
 def figures(counts: Counts) -> dict[str, Figure]:
     """Every KPI of ``counts``, and the composite score."""
-    found = {code: figure(code, counts) for code in KPIS}
-    found["composite"] = composite(found)
+    w = weights()
+    found = {code: figure(code, counts, w) for code in KPIS}
+    found["composite"] = composite(found, w)
     return found

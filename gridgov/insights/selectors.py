@@ -99,9 +99,7 @@ def _filled(row: dict) -> dict[str, int]:
 
 def _scope_rows(scope: str):
     """The area rows that make up ``scope``'s totals ("" : the provinces)."""
-    if scope:
-        return Q(key=scope)
-    return Q(key__in=OrgUnit.objects.filter(level=Level.PROVINCE).values("path"))
+    return Q(key=scope) if scope else Q(key__in=_province_paths())
 
 
 def totals(scope: str, period: Period) -> dict[str, int]:

@@ -32,7 +32,7 @@ CARDS = (
 
 def _live_context(scope: str) -> dict:
     now = timezone.now()
-    found = cases.live(scope, now=now, with_intake=False)
+    found = cases.live(scope, now=now)
     labels = dict(CaseStatus.choices)
     return {
         "live": found,

@@ -222,3 +222,41 @@ def test_whistles_and_directives_are_followed_in_the_sent_queue_not_as_unlocated
     # when the street's centre opens its queues, then the whistle is among what it sent
     assert whistle.number in client.get("/cases/queue/sent/").content.decode()
     assert whistle.number not in client.get("/cases/queue/unlocated/").content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url", ["/api/cases/{number}/board", "/cases/{number}/board/", "/cases/queue/sent/"])
+def test_the_board_and_the_sent_queue_take_the_same_queries_for_few_and_many_units(client, world, url):
+    from datetime import timedelta
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    from gridgov.orgs.models import UnitKind
+    from gridgov.orgs.services import handling_unit_ensure
+
+    def issue():
+        return services.directive_issue(
+            actor=world.users.county_centre,
+            unit_kinds=[UnitKind.STREET_OFFICE],
+            category=Category.objects.get(code="W0101"),
+            title="冬季供暖排查",
+            description="排查供暖设施",
+            due_at=timezone.now() + timedelta(days=3),
+        )
+
+    def count(number: str) -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url.format(number=number)).status_code == 200
+        return len(queries)
+
+    login(client, world.users.county_centre)
+    # given a directive to the county's two street offices
+    few = count(issue().number)
+    # when the county has twelve more, then the board of a directive to all of them takes no more
+    for i in range(12):
+        handling_unit_ensure(
+            org_unit=world.t.street, name=f"太平街道第{i + 1}网格工作站", kind=UnitKind.STREET_OFFICE
+        )
+    assert count(issue().number) == few
