@@ -1,6 +1,8 @@
 """The figures over HTTP, the same numbers the dashboards show: KPIs of a scope and period, a
-breakdown by unit, area, category or channel, rankings with the previous period, and the red
-list. A scope outside the reader's is a 404; a period too long or backwards is a 400."""
+breakdown by unit, area, category or channel, rankings with the previous period, the red list,
+one handling unit's KPIs, a scope's KPIs step by step (day, week, month), the live picture and
+the big screen's answer. A scope or unit outside the reader's is a 404; a period too long or
+backwards is a 400."""
 
 from datetime import date, datetime, timedelta
 
@@ -183,6 +185,71 @@ def red_list_get(request, q: Query[PeriodIn]):
         rows=[
             RedOut(unit=key, name=name, overdue=overdue, tasks=tasks)
             for key, name, overdue, tasks in selectors.red_list(scope, period)
+        ],
+    )
+
+
+class UnitKpisOut(Schema):
+    unit: int
+    name: str
+    scope: str
+    period: PeriodOut
+    previous: PeriodOut
+    counts: dict[str, int]
+    figures: list[FigureOut]
+    previous_figures: list[FigureOut]
+
+
+@router.get(
+    "/units/{unit_id}",
+    response=UnitKpisOut,
+    summary="One handling unit's KPIs for a period, with the period before",
+)
+def unit_get(request, unit_id: int, q: Query[PeriodIn]):
+    unit = access.access_unit(request.user, unit_id)
+    period = _period(q)
+    counts = selectors.unit_totals(unit.pk, period)
+    return UnitKpisOut(
+        unit=unit.pk,
+        name=unit.name,
+        scope=unit.path,
+        period=_period_out(period),
+        previous=_period_out(period.previous()),
+        counts=counts,
+        figures=_figures(kpis.figures(counts)),
+        previous_figures=_figures(kpis.figures(selectors.unit_totals(unit.pk, period.previous()))),
+    )
+
+
+class PointOut(Schema):
+    start: date
+    end: date
+    counts: dict[str, int]
+    figures: list[FigureOut]
+
+
+class SeriesOut(Schema):
+    scope: str
+    step: str
+    period: PeriodOut
+    points: list[PointOut]
+
+
+@router.get(
+    "/series",
+    response=SeriesOut,
+    summary="The KPIs of a scope step by step (day, week or month) through a period",
+)
+def series_get(request, q: Query[PeriodIn], step: str = "day"):
+    scope = access.access_scope(request.user, q.scope)
+    period = _period(q)
+    return SeriesOut(
+        scope=scope,
+        step=step,
+        period=_period_out(period),
+        points=[
+            PointOut(start=p.start, end=p.end, counts=counts, figures=_figures(kpis.figures(counts)))
+            for p, counts in selectors.series(scope, period, step)
         ],
     )
 

@@ -1,11 +1,13 @@
-"""Daily rollups of what the KPIs count (ARCHITECTURE §5 "KPIs"), so that no dashboard scans
-the case table. The only rows this app writes.
+"""Rollups of what the KPIs count (ARCHITECTURE §5 "KPIs"), so that no dashboard scans the
+case table. The only rows this app writes.
 
 A case counts on the day it was reported (Asia/Shanghai), with everything that happens to it
 afterwards (its cohort): a row of a day changes while its cases are worked on, and is rebuilt
-from the raw rows whenever one of them takes a step (``services.rollups_refresh``).
+from the raw rows whenever one of them takes a step (``services.rollups_refresh``). Each
+calendar month's rows (``MonthRollup``) are the sums of its days' rows, rebuilt with them: a
+period reads the months it covers whole and the days at its edges.
 
-One table, four dimensions, each row within a ``scope`` (a division-code path, "" for none):
+Four dimensions, each row within a ``scope`` (a division-code path, "" for none):
 - ``area``: ``key`` is a territorial path (province … grid); a case counts in the row of every
   level of its place, so a scope's totals are one row per day;
 - ``unit``: ``key`` is a handling unit's id, ``scope`` its path: its tasks, and the cases it
@@ -47,8 +49,9 @@ COUNTERS = (
 )
 
 
-class Rollup(models.Model):
-    day = models.DateField(_("day"))
+class Counted(models.Model):
+    """What a rollup row counts, and of what (the fields both grains share)."""
+
     dimension = models.CharField(_("dimension"), max_length=10, choices=Dimension.choices)
     key = models.CharField(_("key"), max_length=32)
     scope = models.CharField(_("within"), max_length=18, blank=True)
@@ -74,21 +77,59 @@ class Rollup(models.Model):
     overdue = models.PositiveIntegerField(default=0)
 
     class Meta:
+        abstract = True
+
+    def counts(self) -> dict[str, int]:
+        return {name: getattr(self, name) for name in COUNTERS}
+
+
+#: A breakdown's index: the rows of a dimension and level over a range of days (or months),
+#: then the scope, the key and every counter, so that a sum reads the index alone (SQLite has
+#: no INCLUDE).
+_BREAKDOWN_INDEX = ("dimension", "depth", "{when}", "scope", "key", *COUNTERS)
+
+
+class Rollup(Counted):
+    day = models.DateField(_("day"))
+
+    class Meta:
         verbose_name = _("daily rollup")
         verbose_name_plural = _("daily rollups")
         constraints = [
             models.UniqueConstraint(fields=["day", "dimension", "key", "scope"], name="rollup_one_per_key")
         ]
         indexes = [
-            models.Index(fields=["dimension", "depth", "scope", "day"], name="rollup_scope_day"),
+            models.Index(fields=[f.format(when="day") for f in _BREAKDOWN_INDEX], name="rollup_breakdown"),
             models.Index(fields=["dimension", "key", "day"], name="rollup_key_day"),
         ]
 
     def __str__(self) -> str:
         return f"{self.day} {self.dimension} {self.key}"
 
-    def counts(self) -> dict[str, int]:
-        return {name: getattr(self, name) for name in COUNTERS}
+
+class MonthRollup(Counted):
+    """A calendar month's rollup rows: the sums of its daily rows, rebuilt with them, so that a
+    long period reads a row per month where it covers a whole month."""
+
+    month = models.DateField(_("month"), help_text=_("Its first day."))
+
+    class Meta:
+        verbose_name = _("monthly rollup")
+        verbose_name_plural = _("monthly rollups")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["month", "dimension", "key", "scope"], name="month_rollup_one_per_key"
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=[f.format(when="month") for f in _BREAKDOWN_INDEX], name="month_rollup_breakdown"
+            ),
+            models.Index(fields=["dimension", "key", "month"], name="month_rollup_key_month"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.dimension} {self.key}"
 
 
 class RollupState(models.Model):

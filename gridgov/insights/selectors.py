@@ -1,7 +1,8 @@
 """Reads of the figures: sums of rollup rows over a period, never the case table.
 
-Every function is one query over ``Rollup`` (plus one for the names shown), whatever the
-number of cases behind it."""
+A period is read as the calendar months it covers whole (``MonthRollup``) and the days at its
+edges (``Rollup``), in one statement (``_summed``). Every function is one query (plus one for
+the names shown), whatever the number of cases behind it."""
 
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -14,11 +15,11 @@ from gridgov.cases.models import Channel
 from gridgov.catalogue.models import Category
 from gridgov.core.errors import ValidationFailed
 from gridgov.core.scoping import within
-from gridgov.orgs.models import LEVEL_PATH_LENGTH, HandlingUnit, Level, OrgUnit
+from gridgov.orgs.models import LEVEL_PATH_LENGTH, PATH_LENGTH_LEVEL, HandlingUnit, Level, OrgUnit
 
 from . import kpis
-from .models import COUNTERS, Dimension, Rollup
-from .services import MIX_SCOPE_LENGTHS
+from .models import COUNTERS, Dimension, MonthRollup, Rollup
+from .services import MIX_SCOPE_LENGTHS, month_end, month_of
 
 _SUMS = {name: Sum(name, output_field=IntegerField()) for name in COUNTERS}
 
@@ -93,22 +94,50 @@ def _zero() -> dict[str, int]:
     return dict.fromkeys(COUNTERS, 0)
 
 
-def _filled(row: dict) -> dict[str, int]:
-    return {name: row.get(name) or 0 for name in COUNTERS}
-
-
 def _scope_rows(scope: str):
     """The area rows that make up ``scope``'s totals ("" : the provinces)."""
     return Q(key=scope) if scope else Q(key__in=_province_paths())
 
 
+def _parts(period: Period) -> list[tuple[type, str, date, date]]:
+    """``period`` as (model, date field, first, last): the months it covers whole, and the days
+    before and after them."""
+    first = period.start if period.start.day == 1 else month_end(period.start) + timedelta(days=1)
+    after = period.end + timedelta(days=1)
+    last = period.end if after.day == 1 else month_of(period.end) - timedelta(days=1)
+    if first > last:
+        return [(Rollup, "day", period.start, period.end)]
+    parts = [(MonthRollup, "month", first, month_of(last))]
+    if period.start < first:
+        parts.append((Rollup, "day", period.start, first - timedelta(days=1)))
+    if last < period.end:
+        parts.append((Rollup, "day", last + timedelta(days=1), period.end))
+    return parts
+
+
+def _summed(where: Q, period: Period, by: str) -> dict[str, dict[str, int]]:
+    """The counters of the rows matching ``where`` during ``period``, summed by the field
+    ``by``: one statement (a UNION ALL of the months and the edge days)."""
+    queries = [
+        model.objects.filter(where, **{f"{field}__range": (first, last)})
+        .values(by)
+        .annotate(**_SUMS)
+        .order_by()
+        for model, field, first, last in _parts(period)
+    ]
+    found: dict[str, dict[str, int]] = {}
+    for row in queries[0].union(*queries[1:], all=True) if len(queries) > 1 else queries[0]:
+        into = found.setdefault(row.pop(by), _zero())
+        for name in COUNTERS:
+            into[name] += row[name] or 0
+    return found
+
+
 def totals(scope: str, period: Period) -> dict[str, int]:
-    """The counters of every case reported in ``scope`` during ``period``. One query."""
-    row = Rollup.objects.filter(
-        _scope_rows(scope), dimension=Dimension.AREA, day__range=(period.start, period.end)
-    ).aggregate(**_SUMS)
-    # (an index range on (dimension, key, day))
-    return _filled(row)
+    """The counters of every case reported in ``scope`` during ``period``. One query (an index
+    range on (dimension, key, day) and (dimension, key, month))."""
+    found = _summed(_scope_rows(scope) & Q(dimension=Dimension.AREA), period, "dimension")
+    return found.get(Dimension.AREA, _zero())
 
 
 def breakdown(by: str, scope: str, period: Period) -> dict[str, dict[str, int]]:
@@ -119,21 +148,21 @@ def breakdown(by: str, scope: str, period: Period) -> dict[str, dict[str, int]]:
             fields={"by": [_("Choose one of: %(names)s.") % {"names": ", ".join(BREAKDOWNS)}]}
         )
     dimension, level = BREAKDOWNS[by]
-    qs = Rollup.objects.filter(dimension=dimension, day__range=(period.start, period.end))
+    where = Q(dimension=dimension)
     if dimension == Dimension.AREA:
         length = LEVEL_PATH_LENGTH[level]
         if scope and len(scope) >= length:
             raise ValidationFailed(fields={"by": [_("Choose a level below the scope's.")]})
-        qs = qs.filter(within(scope, "scope") if scope else Q(), depth=length)
+        where &= Q(depth=length) & (within(scope, "scope") if scope else Q())
     elif dimension == Dimension.UNIT:
-        qs = qs.filter(within(scope, "scope") if scope else Q(), depth=0)
+        where &= Q(depth=0) & (within(scope, "scope") if scope else Q())
     else:
         if scope and len(scope) not in MIX_SCOPE_LENGTHS:
             raise ValidationFailed(
                 fields={"by": [_("Categories and channels are counted for streets and above.")]}
             )
-        qs = qs.filter(depth=0, scope=scope) if scope else qs.filter(depth=0, scope__in=_province_paths())
-    return {row.pop("key"): _filled(row) for row in qs.values("key").annotate(**_SUMS).order_by()}
+        where &= Q(depth=0) & (Q(scope=scope) if scope else Q(scope__in=_province_paths()))
+    return _summed(where, period, "key")
 
 
 def _province_paths():
@@ -227,20 +256,74 @@ def scope_name(scope: str) -> str:
     return OrgUnit.objects.filter(path=scope).values_list("name", flat=True).first() or scope
 
 
+def scope_trail(scope: str, readable) -> list[tuple[str, str]]:
+    """The way down to ``scope`` from the reader's own scope above it (``readable``: the
+    reader's paths, "" for everything), as (path, name), ``scope`` last. One query."""
+    top = next((path for path in readable if scope.startswith(path)), scope)
+    paths = [scope[:n] for n in sorted(PATH_LENGTH_LEVEL) if len(top) <= n <= len(scope)]
+    called = dict(OrgUnit.objects.filter(path__in=paths).values_list("path", "name"))
+    trail = [("", _("everywhere"))] if top == "" else []
+    return trail + [(path, called[path]) for path in paths if path in called]
+
+
+def areas_within(scope: str) -> list[tuple[str, str]]:
+    """The active territorial units one level below ``scope`` (the provinces below ""), as
+    (path, name). One query."""
+    below = (
+        OrgUnit.objects.filter(parent__path=scope) if scope else OrgUnit.objects.filter(level=Level.PROVINCE)
+    )
+    return list(below.filter(is_active=True).order_by("path").values_list("path", "name"))
+
+
+def unit_totals(unit_id: int, period: Period) -> dict[str, int]:
+    """The counters of one handling unit during ``period``: its tasks, and the cases it worked
+    on. One query."""
+    return _summed(Q(dimension=Dimension.UNIT, key=str(unit_id)), period, "key").get(str(unit_id), _zero())
+
+
+#: The steps of a series.
+STEPS = ("day", "week", "month")
+
+
+def series(scope: str, period: Period, step: str) -> list[tuple[Period, dict[str, int]]]:
+    """``period`` cut into days, weeks (from Monday) or calendar months, each cut to the period,
+    with the counters of the cases reported within ``scope`` in it; every step present, empty
+    or not. One query (a scope's rows of the period's days, at most ``GRIDGOV_KPI_MAX_DAYS``)."""
+    if step not in STEPS:
+        raise ValidationFailed(fields={"step": [_("Choose day, week or month.")]})
+    by_day = {
+        row.pop("day"): row
+        for row in Rollup.objects.filter(
+            _scope_rows(scope), dimension=Dimension.AREA, day__range=(period.start, period.end)
+        )
+        .values("day")
+        .annotate(**_SUMS)
+        .order_by()
+    }
+    found = []
+    start = period.start
+    while start <= period.end:
+        if step == "day":
+            end = start
+        elif step == "week":
+            end = start + timedelta(days=6 - start.weekday())
+        else:
+            end = month_end(start)
+        end = min(end, period.end)
+        counts = _zero()
+        for i in range((end - start).days + 1):
+            row = by_day.get(start + timedelta(days=i))
+            for name in COUNTERS if row else ():
+                counts[name] += row[name] or 0
+        found.append((Period(start, end), counts))
+        start = end + timedelta(days=1)
+    return found
+
+
 def trend(scope: str, period: Period) -> list[tuple[date, int, int]]:
     """Day by day in ``period``: (day, cases reported, of them rated), every day present. One
     query."""
-    rows = dict(
-        (day, (cases, rated))
-        for day, cases, rated in Rollup.objects.filter(
-            _scope_rows(scope), dimension=Dimension.AREA, day__range=(period.start, period.end)
-        )
-        .values_list("day")
-        .annotate(Sum("cases"), Sum("rated"))
-        .order_by()
-    )
-    days = [period.start + timedelta(days=i) for i in range(period.days)]
-    return [(day, *rows.get(day, (0, 0))) for day in days]
+    return [(p.start, c["cases"], c["rated"]) for p, c in series(scope, period, "day")]
 
 
 def intake_today(scope: str, today: date) -> int:

@@ -2,21 +2,22 @@
 
 A day's rollup rows are rebuilt whole from the raw rows (the cases reported that day and their
 tasks, read through ``cases.selectors``), so a rebuild is idempotent and a recount is the same
-computation (``rollups_verify``). ``rollups_refresh`` rebuilds the days whose cases took a step
+computation (``rollups_verify``); a month's rows are then summed from its days' in the database
+(``months_rebuild``). ``rollups_refresh`` rebuilds the days whose cases took a step
 since the last refresh (a watermark on the steps' ids); the scheduler runs it (``tasks.py``).
 """
 
 from collections import defaultdict
 from datetime import date, datetime, time, timedelta
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from gridgov.cases import selectors as cases
 from gridgov.cases.models import Rating, TaskStatus
 from gridgov.orgs.models import LEVEL_PATH_LENGTH, Level
 
-from .models import COUNTERS, Dimension, Rollup, RollupState
+from .models import COUNTERS, Dimension, MonthRollup, Rollup, RollupState
 
 #: The scopes category and channel rows are kept within: province, city, county, street.
 MIX_SCOPE_LENGTHS = tuple(
@@ -116,16 +117,52 @@ def _rows(day: date, counts: dict[Key, dict[str, int]]) -> list[Rollup]:
     ]
 
 
-def rollups_rebuild(days) -> int:
-    """Rebuild the rollup rows of ``days`` from the raw rows (each day in one transaction);
-    how many rows were written."""
+def month_of(day: date) -> date:
+    return day.replace(day=1)
+
+
+def month_end(day: date) -> date:
+    """The last day of ``day``'s calendar month."""
+    return (day.replace(day=1) + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+
+
+def months_rebuild(months) -> int:
+    """Rebuild the monthly rows of ``months`` (their first days) as the sums of their daily
+    rows: one INSERT … SELECT each, in the database; how many rows were written."""
+    fields = ("dimension", "key", "scope", "depth")
+    q = connection.ops.quote_name
+    sql = (
+        f"INSERT INTO {q(MonthRollup._meta.db_table)} "
+        f"({', '.join(q(f) for f in ('month', *fields, *COUNTERS))}) "
+        f"SELECT %s, {', '.join(q(f) for f in fields)}, {', '.join(f'SUM({q(c)})' for c in COUNTERS)} "
+        f"FROM {q(Rollup._meta.db_table)} WHERE {q('day')} BETWEEN %s AND %s "
+        f"GROUP BY {', '.join(q(f) for f in fields)}"
+    )
+    adapt = connection.ops.adapt_datefield_value
     written = 0
+    for month in sorted(set(months)):
+        with transaction.atomic(), connection.cursor() as cursor:
+            MonthRollup.objects.filter(month=month).delete()
+            cursor.execute(sql, [adapt(month), adapt(month), adapt(month_end(month))])
+            written += cursor.rowcount
+    return written
+
+
+def rollups_rebuild(days) -> int:
+    """Rebuild the rollup rows of ``days`` from the raw rows, then their months' (a month in
+    one transaction with its days); how many daily rows were written."""
+    by_month = defaultdict(list)
     for day in days:
-        rows = _rows(day, rollup_counts(day))
+        by_month[month_of(day)].append(day)
+    written = 0
+    for month, its_days in sorted(by_month.items()):
         with transaction.atomic():
-            Rollup.objects.filter(day=day).delete()
-            Rollup.objects.bulk_create(rows, batch_size=500)
-        written += len(rows)
+            for day in its_days:
+                rows = _rows(day, rollup_counts(day))
+                Rollup.objects.filter(day=day).delete()
+                Rollup.objects.bulk_create(rows, batch_size=500)
+                written += len(rows)
+            months_rebuild([month])
     return written
 
 
@@ -148,19 +185,45 @@ def rollups_refresh() -> dict[str, int]:
 
 def rollups_verify(days=None) -> list[tuple]:
     """Recount the rollups of ``days`` (default: every day with a case or a rollup row) from the
-    raw rows; the differences as (day, dimension, key, scope, counter, stored, recounted)."""
+    raw rows; the differences as (day, dimension, key, scope, counter, stored, recounted). A
+    month's rows are recounted too when every day of it is (the default), as the sums of its
+    days' recounts; their differences carry the month's first day and "<dimension>/month"."""
     if days is None:
-        days = sorted(set(cases.kpi_days()) | set(Rollup.objects.values_list("day", flat=True).distinct()))
+        days = set(cases.kpi_days()) | set(Rollup.objects.values_list("day", flat=True).distinct())
+        days |= set(MonthRollup.objects.values_list("month", flat=True).distinct())
+        whole = True
+    else:
+        whole = False
     differences = []
-    for day in days:
+    months: dict[date, dict[Key, dict[str, int]]] = defaultdict(dict)
+    for day in sorted(days):
         expected = rollup_counts(day)
         stored = {
             (r.dimension, r.key, r.scope): r.counts() for r in Rollup.objects.filter(day=day).order_by()
         }
-        for key in sorted(set(expected) | set(stored)):
-            want = expected.get(key, dict.fromkeys(COUNTERS, 0))
-            have = stored.get(key, dict.fromkeys(COUNTERS, 0))
-            for name in COUNTERS:
-                if want[name] != have[name]:
-                    differences.append((day, *key, name, have[name], want[name]))
+        differences += _differing(day, "", expected, stored)
+        if whole:
+            month = months[month_of(day)]
+            for key, counts in expected.items():
+                into = month.setdefault(key, dict.fromkeys(COUNTERS, 0))
+                for name, value in counts.items():
+                    into[name] += value
+    for month, expected in sorted(months.items()):
+        stored = {
+            (r.dimension, r.key, r.scope): r.counts()
+            for r in MonthRollup.objects.filter(month=month).order_by()
+        }
+        differences += _differing(month, "/month", expected, stored)
     return differences
+
+
+def _differing(day: date, grain: str, expected: dict, stored: dict) -> list[tuple]:
+    found = []
+    zero = dict.fromkeys(COUNTERS, 0)
+    for dimension, key, scope in sorted(set(expected) | set(stored)):
+        want = expected.get((dimension, key, scope), zero)
+        have = stored.get((dimension, key, scope), zero)
+        for name in COUNTERS:
+            if want[name] != have[name]:
+                found.append((day, f"{dimension}{grain}", key, scope, name, have[name], want[name]))
+    return found

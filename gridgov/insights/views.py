@@ -2,6 +2,8 @@
 list (from the rollups), and what is going on now (intake, open cases by status, overdue and
 due-soon lists, unit load, the live map), refreshed without reloading the page."""
 
+from datetime import date
+
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
@@ -43,17 +45,35 @@ def _live_context(scope: str) -> dict:
     }
 
 
+def _day(query, name: str) -> date | None:
+    text = query.get(name, "").strip()
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise ValidationFailed(fields={name: [_("Give a date as YYYY-MM-DD.")]}) from None
+
+
+def _dashboard_period(query, today: date) -> selectors.Period:
+    """A range (``start``–``end``) when one is given, else the calendar ``month`` (this one by
+    default)."""
+    start, end = _day(query, "start"), _day(query, "end")
+    if start or end:
+        return selectors.period_parse(start=start, end=end, period="", on=None, today=today)
+    return report_module.month_period(query.get("month") or today.strftime("%Y-%m"), today)
+
+
 @login_required
 def dashboard(request):
-    """``/insights/?scope=<path>&period=month&on=<date>``: one scope the user reads."""
+    """``/insights/?scope=<path>&month=YYYY-MM`` (or ``&start=…&end=…``): one scope the user
+    reads, for a calendar month or a range of days."""
     scope = access.access_scope(request.user, request.GET.get("scope"))
     refresh = settings.GRIDGOV_BOARD_REFRESH_SECONDS
     if request.GET.get("partial") == "live":
         return render(request, "insights/_live.html", {"scope": scope, **_live_context(scope)})
     try:
-        period = report_module.month_period(
-            request.GET.get("month") or timezone.localdate().strftime("%Y-%m"), timezone.localdate()
-        )
+        period = _dashboard_period(request.GET, timezone.localdate())
     except ValidationFailed as failed:
         return render(request, "insights/report_error.html", {"error": failed}, status=400)
     figures = kpis.figures(selectors.totals(scope, period))
@@ -62,9 +82,11 @@ def dashboard(request):
     context = {
         "scope": scope,
         "scope_name": selectors.scope_name(scope),
-        "scopes": access.scopes(request.user),
+        "trail": selectors.scope_trail(scope, access.scopes(request.user)),
+        "subareas": selectors.areas_within(scope),
         "period": period,
         "month": period.start.strftime("%Y-%m"),
+        "range": "" if period.is_month else f"&start={period.start}&end={period.end}",
         "cards": [figures[code] for code in CARDS],
         "ranking": ranking[:15],
         "areas": selectors.ranking(below, scope, period)[:15] if below else [],

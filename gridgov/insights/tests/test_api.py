@@ -10,7 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from gridgov.insights.models import Rollup
-from gridgov.insights.services import rollups_refresh
+from gridgov.insights.services import months_rebuild, rollups_refresh
 
 from .factories import DAY
 
@@ -21,6 +21,8 @@ ENDPOINTS = [
     "rankings?by=unit",
     "rankings?by=street",
     "red-list",
+    "series?step=week",
+    "units/OFFICE",
 ]
 MONDAY = f"start={DAY.isoformat()}&end={(DAY + timedelta(days=1)).isoformat()}"
 
@@ -93,10 +95,94 @@ def test_an_empty_period_gives_zeros_and_explanations(client, world):
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("who", "unit", "status"),
+    [
+        ("unit", "office", 200),  # its own unit
+        ("unit", "bureau", 404),  # another unit
+        ("bureau", "bureau", 200),
+        ("centre", "office", 200),  # a unit of the street
+        ("centre", "bureau", 404),  # the county's bureau is above the street
+        ("sibling_centre", "office", 404),
+        ("county_centre", "bureau", 200),
+        ("county_centre", "sibling_office", 200),
+        ("leader", "office", 200),
+        ("grid_worker", "bureau", 404),
+        ("resident", "office", 403),
+        ("party", "office", 403),
+    ],
+)
+def test_a_handling_units_figures_for_its_people_and_its_territorys_readers(
+    client, world, street_month, who, unit, status
+):
+    rollups_refresh()
+    # when a user asks for a unit's figures over the street's two days
+    found, body = get(client, getattr(world.users, who), f"units/{getattr(world, unit).pk}?{MONDAY}")
+    # then they are the unit's for whoever reads it, and no one else learns it exists
+    assert found == status, body
+    if status == 200 and unit == "office":
+        assert (body["name"], body["counts"]["tasks"], body["counts"]["missed"]) == (
+            "太平街道城市管理办公室",
+            4,
+            1,
+        )
+        assert body["previous"]["end"] == (DAY - timedelta(days=1)).isoformat()
+        assert {f["code"] for f in body["previous_figures"]} == {f["code"] for f in body["figures"]}
+
+
+@pytest.mark.django_db
+def test_a_missing_unit_is_404(client, world):
+    assert get(client, world.users.county_centre, "units/999999")[0] == 404
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("query", "points"),
+    [
+        # day by day around the street's Monday: nothing the day before, 3 on Monday, D on Tuesday
+        (f"step=day&start={DAY - timedelta(days=1)}&end={DAY + timedelta(days=1)}", [0, 3, 1]),
+        # by weeks from Monday, the first cut to the range
+        (
+            "step=week&start=2026-11-20&end=2026-12-06",
+            [
+                ("2026-11-20", "2026-11-22", 0),
+                ("2026-11-23", "2026-11-29", 4),
+                ("2026-11-30", "2026-12-06", 0),
+            ],
+        ),
+        # by calendar months, the first cut to the range
+        (
+            "step=month&start=2026-10-15&end=2026-11-30",
+            [("2026-10-15", "2026-10-31", 0), ("2026-11-01", "2026-11-30", 4)],
+        ),
+    ],
+)
+def test_a_scopes_figures_step_by_step(client, world, street_month, query, points):
+    rollups_refresh()
+    status, body = get(client, world.users.centre, f"series?scope={world.t.street.path}&{query}")
+    assert status == 200, body
+    if isinstance(points[0], int):
+        assert [p["counts"]["cases"] for p in body["points"]] == points
+    else:
+        assert [(p["start"], p["end"], p["counts"]["cases"]) for p in body["points"]] == points
+    assert all(
+        {"response", "resolution", "satisfaction"} <= {f["code"] for f in p["figures"]}
+        for p in body["points"]
+    )
+
+
+@pytest.mark.django_db
+def test_a_series_step_must_be_a_day_a_week_or_a_month(client, world):
+    status, body = get(client, world.users.centre, "series?step=year")
+    assert status == 400 and "step" in body["fields"]
+
+
+@pytest.mark.django_db
 @pytest.mark.parametrize("endpoint", ENDPOINTS)
 def test_each_endpoint_takes_the_same_queries_for_few_and_many_rows(client, world, endpoint):
     client.force_login(world.users.county_centre)
-    url = f"/api/insights/{endpoint}{'&' if '?' in endpoint else '?'}scope={world.t.county.path}&start=2026-01-01&end=2026-12-31"
+    endpoint = endpoint.replace("OFFICE", str(world.office.pk))
+    url = f"/api/insights/{endpoint}{'&' if '?' in endpoint else '?'}scope={world.t.county.path}&start=2026-01-15&end=2026-12-20"
 
     def count() -> int:
         with CaptureQueriesContext(connection) as queries:
@@ -107,7 +193,7 @@ def test_each_endpoint_takes_the_same_queries_for_few_and_many_rows(client, worl
         Rollup.objects.all().delete()
         rows = []
         for i in range(n):
-            day = date(2026, 1, 1) + timedelta(days=i)
+            day = date(2026, 1, 15) + timedelta(days=i)
             for unit in (world.office, world.bureau, world.sibling_office):
                 rows.append(
                     Rollup(
@@ -119,6 +205,7 @@ def test_each_endpoint_takes_the_same_queries_for_few_and_many_rows(client, worl
                     Rollup(day=day, dimension="area", key=path, scope=path, cases=2, rated=1, satisfied=1)
                 )
         Rollup.objects.bulk_create(rows)
+        months_rebuild({row.day.replace(day=1) for row in rows})
 
     days(2)
     few = count()
@@ -189,6 +276,31 @@ def test_the_dashboard_shows_a_chosen_month_and_drills_down(client, world, stree
         "太平街道" in client.get(f"/insights/?scope={world.t.street.path}&month={DAY:%Y-%m}").content.decode()
     )
     assert client.get("/insights/?month=2026-13").status_code == 400
+
+
+@pytest.mark.django_db
+def test_the_dashboard_picks_an_area_below_goes_back_up_and_reads_a_range(client, world, street_month):
+    rollups_refresh()
+    client.force_login(world.users.county_centre)
+    # given the county's dashboard, then its streets are offered as areas to look at
+    text = client.get("/insights/").content.decode()
+    assert f'<option value="{world.t.street.path}">太平街道</option>' in text
+    # when the operator looks at the street for the two days of its cases
+    street = client.get(f"/insights/?scope={world.t.street.path}&start={DAY}&end={DAY + timedelta(days=1)}")
+    text = street.content.decode()
+    # then the figures are the range's, and the way back up keeps the range
+    assert street.status_code == 200 and "本期指标" in text
+    assert f"{DAY} 至 {DAY + timedelta(days=1)}" in text
+    assert (
+        f'<a href="?scope={world.t.county.path}&amp;month={DAY:%Y-%m}&amp;start={DAY}&amp;end={DAY + timedelta(days=1)}">盘山县</a>'
+        in text
+    )
+    assert f'<option value="{world.t.village.path}">' in text
+    # and a bad or too long range is a 400 that says why
+    bad = client.get("/insights/?start=2026-02-30&end=2026-03-01")
+    assert bad.status_code == 400 and "YYYY-MM-DD" in bad.content.decode()
+    assert client.get("/insights/?start=2020-01-01&end=2026-01-01").status_code == 400
+    assert client.get(f"/insights/?start={DAY}").status_code == 400
 
 
 @pytest.mark.django_db

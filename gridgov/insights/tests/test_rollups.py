@@ -2,7 +2,7 @@
 always equal to a recount (also after random workflows: a property test), and read back by
 scope and dimension."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.core.management import call_command
@@ -15,7 +15,7 @@ from gridgov.cases.models import Case
 from gridgov.cases.tasks import sla_sweep
 from gridgov.cases.tests.conftest import IN_GRID, IN_SIBLING_GRID
 from gridgov.insights import selectors
-from gridgov.insights.models import Rollup
+from gridgov.insights.models import MonthRollup, Rollup
 from gridgov.insights.services import rollups_refresh, rollups_verify
 
 from .factories import DAY, at, closed_and_rated, finish, patrol
@@ -85,6 +85,88 @@ def test_verify_rollups_reports_a_difference(world, street_month):
         call_command("verify_rollups")
 
 
+@pytest.mark.django_db
+def test_verify_rollups_reports_a_month_that_is_not_the_sum_of_its_days(world, street_month):
+    rollups_refresh()
+    MonthRollup.objects.filter(dimension="unit", key=str(world.office.pk), month=date(2026, 11, 1)).update(
+        tasks=0
+    )
+    assert [(d[0], d[1], d[4]) for d in rollups_verify()] == [(date(2026, 11, 1), "unit/month", "tasks")]
+
+
+@pytest.mark.parametrize(
+    "start, end, parts",
+    [
+        # within a month: its days
+        ("2026-11-03", "2026-11-20", [("day", "2026-11-03", "2026-11-20")]),
+        # a whole month: its row
+        ("2026-11-01", "2026-11-30", [("month", "2026-11-01", "2026-11-01")]),
+        # from the last day of a month to the first of the month after next
+        (
+            "2026-10-31",
+            "2026-12-01",
+            [
+                ("month", "2026-11-01", "2026-11-01"),
+                ("day", "2026-10-31", "2026-10-31"),
+                ("day", "2026-12-01", "2026-12-01"),
+            ],
+        ),
+        # two years ending yesterday: 23 whole months and the edges
+        (
+            "2024-11-28",
+            "2026-11-26",
+            [
+                ("month", "2024-12-01", "2026-10-01"),
+                ("day", "2024-11-28", "2024-11-30"),
+                ("day", "2026-11-01", "2026-11-26"),
+            ],
+        ),
+        # a January 31st start does not skip February
+        (
+            "2026-01-31",
+            "2026-03-31",
+            [("month", "2026-02-01", "2026-03-01"), ("day", "2026-01-31", "2026-01-31")],
+        ),
+        # across two months, neither whole
+        ("2026-10-15", "2026-11-14", [("day", "2026-10-15", "2026-11-14")]),
+    ],
+)
+def test_a_period_is_read_as_its_whole_months_and_the_days_at_its_edges(start, end, parts):
+    period = selectors.Period(date.fromisoformat(start), date.fromisoformat(end))
+    found = [
+        (field, first.isoformat(), last.isoformat()) for _m, field, first, last in selectors._parts(period)
+    ]
+    assert found == parts
+
+
+@pytest.mark.django_db
+def test_figures_over_months_equal_the_sums_of_their_days(world, street_month):
+    # given cases also on the last day of October and the first of December
+    for day in (date(2026, 10, 31), date(2026, 12, 1)):
+        patrol(world, when=at(10, day=day))
+    rollups_refresh()
+    county, period = world.t.county.path, selectors.Period(date(2026, 10, 31), date(2026, 12, 1))
+    days = [period.start + timedelta(days=i) for i in range(period.days)]
+
+    def by_day(read):
+        summed: dict = {}
+        for day in days:
+            for key, counts in read(selectors.Period(day, day)).items():
+                into = summed.setdefault(key, dict.fromkeys(counts, 0))
+                for name, value in counts.items():
+                    into[name] += value
+        return summed
+
+    # when the period is read from November's monthly rows and the two edge days
+    # then every figure equals the sum of the days read one by one
+    assert selectors.totals(county, period) == by_day(lambda p: {"all": selectors.totals(county, p)})["all"]
+    assert selectors.totals(county, period)["cases"] == 6
+    for by in ("unit", "street", "community", "grid", "category", "channel"):
+        assert selectors.breakdown(by, county, period) == by_day(
+            lambda p, by=by: selectors.breakdown(by, county, p)
+        )
+
+
 ACTIONS = ("report", "dispatch", "sign", "return", "finish", "rework", "close_rate", "sweep")
 
 
@@ -102,6 +184,7 @@ def test_rollups_equal_a_recount_after_random_workflows(world, steps, refresh_ev
     """Property: whatever happens to whichever cases, in whatever order, with refreshes in
     between, the rollups equal a recount from the raw rows."""
     Rollup.objects.all().delete()
+    MonthRollup.objects.all().delete()
     u = world.users
     clock = at(8)
     made: list[Case] = []

@@ -3,6 +3,14 @@
    is the whole dashboard as of its loading. */
 (function () {
   "use strict";
+  // A month chosen replaces the range, and a range the month.
+  var filter = document.getElementById("dash-filter");
+  if (filter) {
+    filter.addEventListener("change", function (event) {
+      var name = event.target.name;
+      if (name === "month") { filter.start.value = ""; filter.end.value = ""; }
+    });
+  }
   var live = document.getElementById("live");
   if (!live || !window.fetch) return;
   var url = live.getAttribute("data-live-url");
