@@ -6,7 +6,8 @@ the full rollup build (``rollups_refresh``), the recount (``rollups_verify``, wh
 ``manage.py verify_rollups`` runs; its differences must be 0), and every figure query for the
 last 30 and 730 days, for 盘山县 (211122) and 太平街道 (211122001): ``totals``, ``breakdown`` by
 unit / street / community / grid / category / channel, ``ranking`` by unit / street /
-community, ``red_list`` and the live picture (``cases.selectors.live``, and ``live_out`` as
+community, ``red_list``, ``series`` by month, one unit's ``unit_totals`` and the live
+picture (``cases.selectors.live``, and ``live_out`` as
 the API renders it); the API's ``/kpis``, ``/rankings?by=unit`` and ``/live`` through Django's
 test client signed in as 盘山县指挥中心's operator (``panshan``); and the big screen: one of each
 of what it shows in a row, and its own answer (``/screen``) where there is one.
@@ -102,7 +103,7 @@ def measure() -> dict:
 
     from django.contrib.auth import get_user_model
     from django.db import connection
-    from django.db.models import IntegerField, Sum
+    from django.db.models import Count, IntegerField, Sum
     from django.test import Client
     from django.utils import timezone
 
@@ -151,6 +152,8 @@ def measure() -> dict:
             slow[name] = statements(fn)
         say(f"{name}: p95 {found['p95_ms']} ms")
 
+    # The handling unit with the most tasks, for one unit's figures.
+    busiest = Task.objects.values("unit_id").annotate(n=Count("pk")).order_by("-n")[0]["unit_id"]
     for scope, label in ((COUNTY, "county"), (STREET, "street")):
         for days, period in periods.items():
             at = f"{label}_{days}d"
@@ -164,6 +167,8 @@ def measure() -> dict:
                     continue
                 record(f"ranking_{by}/{at}", lambda b=by, s=scope, p=period: selectors.ranking(b, s, p))
             record(f"red_list/{at}", lambda s=scope, p=period: selectors.red_list(s, p))
+            record(f"series_month/{at}", lambda s=scope, p=period: selectors.series(s, p, "month"))
+            record(f"unit_totals/{at}", lambda p=period: selectors.unit_totals(busiest, p))
         record(f"live/{label}", lambda s=scope: case_selectors.live(s))
         record(f"live_out/{label}", lambda s=scope: live_out(s).model_dump())
 
