@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "gridgov.cases",
     "gridgov.open311",
     "gridgov.enterprises",
+    "gridgov.party",
     "gridgov.insights",
 ]
 
@@ -267,6 +268,13 @@ GRIDGOV_SWEEP_SECONDS = int(os.environ.get("GRIDGOV_SWEEP_SECONDS", "60"))
 GRIDGOV_EXTENSION_MAX_DAYS = int(os.environ.get("GRIDGOV_EXTENSION_MAX_DAYS", "10"))
 # How often (seconds) a directive's response board reloads itself in the browser.
 GRIDGOV_BOARD_REFRESH_SECONDS = int(os.environ.get("GRIDGOV_BOARD_REFRESH_SECONDS", "30"))
+# Party building: the most households one central household (党员中心户) looks after.
+GRIDGOV_CENTRAL_HOUSEHOLDS_MAX = int(os.environ.get("GRIDGOV_CENTRAL_HOUSEHOLDS_MAX", "15"))
+# Volunteer activities: how long an organiser's check-in code holds (seconds), how early before
+# the start members may check in (minutes), and wrong codes allowed per member per minute.
+GRIDGOV_CHECKIN_CODE_SECONDS = int(os.environ.get("GRIDGOV_CHECKIN_CODE_SECONDS", "120"))
+GRIDGOV_CHECKIN_EARLY_MINUTES = int(os.environ.get("GRIDGOV_CHECKIN_EARLY_MINUTES", "30"))
+GRIDGOV_CHECKIN_MAX_FAILURES = int(os.environ.get("GRIDGOV_CHECKIN_MAX_FAILURES", "5"))
 # KPIs: 基本满意 counts as this share of 满意; the composite score's weights; the longest range.
 GRIDGOV_KPI_BASIC_WEIGHT = float(os.environ.get("GRIDGOV_KPI_BASIC_WEIGHT", "0.9"))
 GRIDGOV_KPI_WEIGHTS = os.environ.get("GRIDGOV_KPI_WEIGHTS", "response=0.1,resolution=0.5,satisfaction=0.4")

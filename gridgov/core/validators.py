@@ -1,5 +1,8 @@
-"""What is validated nationally (ARCHITECTURE §6): unified social credit codes (GB 32100) and
-mainland China mobile numbers (the format lives in ``gridgov.accounts.validators``)."""
+"""What is validated nationally (ARCHITECTURE §6): resident identity numbers (GB 11643), unified
+social credit codes (GB 32100) and mainland China mobile numbers (the format lives in
+``gridgov.accounts.validators``)."""
+
+from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -7,6 +10,10 @@ from django.utils.translation import gettext_lazy as _
 from gridgov.accounts.validators import MOBILE_RE, is_mainland_mobile, normalize_mobile
 
 __all__ = [
+    "id_number_check_char",
+    "id_number_valid",
+    "normalize_id_number",
+    "validate_id_number",
     "MOBILE_RE",
     "USCC_CHARSET",
     "USCC_LENGTH",
@@ -78,3 +85,45 @@ def validate_mainland_mobile(value: str) -> None:
     (store ``normalize_mobile(value)``)."""
     if not is_mainland_mobile(normalize_mobile(value)):
         raise ValidationError(_("Enter an 11-digit mainland China mobile number."), code="invalid_mobile")
+
+
+# --- Citizen identification number (公民身份号码, GB 11643-1999) -----------------------------------
+#
+# 18 characters: the division code of the place of registration (6), the birth date (8), a
+# sequence (3; odd for men, even for women) and a check character: the weighted sum of the
+# first 17 digits modulo 11 indexes "10X98765432".
+
+ID_NUMBER_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+_ID_CHECK = "10X98765432"
+
+
+def normalize_id_number(value: str | None) -> str:
+    """Blanks removed and a final x as X."""
+    return "".join((value or "").split()).upper()
+
+
+def id_number_check_char(first17: str) -> str:
+    return _ID_CHECK[sum(int(d) * w for d, w in zip(first17, ID_NUMBER_WEIGHTS, strict=True)) % 11]
+
+
+def _id_number_problem(value: str):
+    if len(value) != 18 or not value[:17].isdigit() or not (value[17].isdigit() or value[17] == "X"):
+        return _("An identity number has 17 digits and a digit or X.")
+    try:
+        date(int(value[6:10]), int(value[10:12]), int(value[12:14]))
+    except ValueError:
+        return _("The birth date in this identity number does not exist.")
+    if id_number_check_char(value[:17]) != value[17]:
+        return _("The check character of this identity number is wrong.")
+    return None
+
+
+def id_number_valid(value: str | None) -> bool:
+    return _id_number_problem(normalize_id_number(value)) is None
+
+
+def validate_id_number(value: str) -> None:
+    """Django validator for a citizen identification number (store ``normalize_id_number``)."""
+    problem = _id_number_problem(normalize_id_number(value))
+    if problem is not None:
+        raise ValidationError(problem, code="invalid_id_number")

@@ -19,7 +19,7 @@ class OrgsConfig(AppConfig):
         return [MenuEntry(_("Organisation"), reverse("orgs:index"), order=50)]
 
     def screen_figures(self, scope: str):
-        """Party building on the big screen: organisations, members, grids, grid workers."""
+        """Party building on the big screen: organisations, grids, grid workers."""
         from gridgov.core.registry import ScreenFigure
 
         from .selectors import party_figures
@@ -27,7 +27,6 @@ class OrgsConfig(AppConfig):
         found = party_figures(scope)
         return [
             ScreenFigure(_("party organisations"), found["party_organisations"]),
-            ScreenFigure(_("party members"), found["party_members"]),
             ScreenFigure(_("grids"), found["grids"]),
             ScreenFigure(_("grid workers"), found["grid_workers"]),
         ]

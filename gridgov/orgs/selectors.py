@@ -131,21 +131,12 @@ def org_unit_attachments(unit: OrgUnit) -> Attachments:
 
 
 def party_figures(path: str) -> dict[str, int]:
-    """Party building within the territory at ``path`` ("" for everywhere): party organisations,
-    party members (one per person), grids and grid workers. Three queries."""
+    """The territory at ``path`` ("" for everywhere): party organisations, grids and grid
+    workers (the party members themselves are the ``party`` app's). Three queries."""
     scope = within(path) if path else Q()
     organisations = PartyOrganisation.objects.filter(scope).count()
-    counts = (
-        Membership.objects.filter(scope, role__in=(Role.PARTY_MEMBER, Role.GRID_WORKER))
-        .values("role")
-        .annotate(n=Count("user_id", distinct=True))
-        .order_by()
-    )
-    people = {row["role"]: row["n"] for row in counts}
+    grid_workers = Membership.objects.filter(scope, role=Role.GRID_WORKER).aggregate(
+        n=Count("user_id", distinct=True)
+    )["n"]
     grids = OrgUnit.objects.filter(scope, level__in=GRID_LEVELS, is_active=True).count()
-    return {
-        "party_organisations": organisations,
-        "party_members": people.get(Role.PARTY_MEMBER, 0),
-        "grids": grids,
-        "grid_workers": people.get(Role.GRID_WORKER, 0),
-    }
+    return {"party_organisations": organisations, "grids": grids, "grid_workers": grid_workers}

@@ -256,7 +256,15 @@ def test_the_big_screen_payload_in_one_answer(client, world, street_month):
     assert [f["code"] for f in body["figures"]][:3] == ["response", "resolution", "satisfaction"]
     assert len(body["trend"]) == 30 and body["scope_name"] == "盘山县"
     assert body["open"] == 1 and body["overdue_now"] == 1
-    assert {c["name"] for c in body["contributions"]} == {"党组织", "党员", "网格", "网格员"}
+    assert {c["name"] for c in body["contributions"]} == {
+        "党组织",
+        "党员",
+        "网格",
+        "网格员",
+        "党员中心户",
+        "联系户",
+        "双报到党员",
+    }
     # and a page to show it, for the scope's readers
     client.force_login(world.users.county_centre)
     page = client.get(f"/insights/screen/?scope={world.t.county.path}")

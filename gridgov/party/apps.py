@@ -1,0 +1,35 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PartyConfig(AppConfig):
+    name = "gridgov.party"
+    label = "party"
+    verbose_name = _("Party building")
+
+    def screen_figures(self, scope: str):
+        """Party work on the big screen: active party members, central households, the
+        households they look after, in-service members registered with their communities."""
+        from django.utils import timezone
+
+        from gridgov.core.registry import ScreenFigure
+
+        from .selectors import figures
+
+        found = figures(scope, on=timezone.localdate())
+        return [
+            ScreenFigure(_("party members"), found["members"]),
+            ScreenFigure(_("central households"), found["central_households"]),
+            ScreenFigure(_("linked households"), found["linked_households"]),
+            ScreenFigure(_("dual registrations"), found["registrations"]),
+        ]
+
+    def load_demo(self, out):
+        from .demo import load_demo
+
+        load_demo(out)
+
+    def demo_loaded(self) -> bool:
+        from .demo import demo_loaded
+
+        return demo_loaded()

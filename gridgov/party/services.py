@@ -1,0 +1,414 @@
+"""Writes of party work (ARCHITECTURE §4.1): each a service ``<entity>_<verb>(*, actor, …)``,
+atomic, authorised here, refusing bad input with field messages (400), a duplicate with a 409.
+"""
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from gridgov.cases import access as case_access
+from gridgov.cases import services as case_services
+from gridgov.cases.models import Case, Channel
+from gridgov.catalogue.models import Category
+from gridgov.core import audit
+from gridgov.core.errors import Conflict, PermissionDenied, ValidationFailed
+from gridgov.core.validators import normalize_id_number, normalize_mobile
+from gridgov.orgs.models import GRID_LEVELS, Level, OrgUnit, PartyOrganisation
+
+from . import access
+from .models import (
+    CentralHousehold,
+    DualRegistration,
+    LinkedHousehold,
+    MemberStatus,
+    PartyMember,
+    PointEntry,
+    PointRule,
+    PostActivity,
+    PostHolder,
+    ServicePost,
+    Visit,
+)
+
+#: The rule of a secretary's correction of a member's points.
+ADJUSTMENT_RULE = "adjustment"
+#: The fields of a member one may reveal in full, one at a time (audited).
+MEMBER_REVEALABLE = ("id_number", "phone", "birth_date")
+#: … and of a linked household.
+HOUSEHOLD_REVEALABLE = ("head", "address", "phone")
+MEMBER_FIELDS = (
+    "name",
+    "gender",
+    "birth_date",
+    "joined_on",
+    "education",
+    "phone",
+    "id_number",
+    "in_service",
+    "status",
+)
+
+
+def _checked(instance, *, exclude=()) -> None:
+    """Model validation as field messages (400)."""
+    try:
+        instance.full_clean(exclude=list(exclude), validate_unique=False, validate_constraints=False)
+    except DjangoValidationError as error:
+        raise ValidationFailed(
+            fields={k: [str(m) for m in v] for k, v in error.message_dict.items()}
+        ) from None
+
+
+def _grid(unit: OrgUnit | None, field: str = "grid") -> OrgUnit | None:
+    if unit is not None and unit.level not in GRID_LEVELS:
+        raise ValidationFailed(fields={field: [_("Choose a grid.")]})
+    return unit
+
+
+def _saved(instance, duplicate: str):
+    try:
+        with transaction.atomic():
+            instance.save()
+    except IntegrityError:
+        raise Conflict(duplicate) from None
+    return instance
+
+
+@transaction.atomic
+def member_create(
+    *, actor, organisation: PartyOrganisation, grid: OrgUnit | None = None, user=None, **fields
+) -> PartyMember:
+    """Register a party member with ``organisation`` (a secretary covering it)."""
+    access.require_manage(actor, organisation.path)
+    member = PartyMember(organisation=organisation, grid=_grid(grid), user=user)
+    for name, value in fields.items():
+        if name not in MEMBER_FIELDS:
+            raise ValidationFailed(fields={name: [_("Unknown field.")]})
+        setattr(member, name, value)
+    member.phone = normalize_mobile(member.phone) if member.phone else ""
+    member.id_number = normalize_id_number(member.id_number)
+    member.path = grid.path if grid else organisation.path
+    _checked(member, exclude=("user", "path"))
+    return _saved(member, _("A party member with this ID number is already registered."))
+
+
+@transaction.atomic
+def member_update(
+    *, actor, member: PartyMember, grid: OrgUnit | None = None, organisation=None, **fields
+) -> PartyMember:
+    """Change a member's profile, organisation or residential grid (a secretary covering them,
+    and the new organisation)."""
+    if not access.manages_member(actor, member):
+        raise PermissionDenied()
+    if organisation is not None:
+        access.require_manage(actor, organisation.path)
+        member.organisation = organisation
+    if grid is not None:
+        member.grid = _grid(grid)
+    for name, value in fields.items():
+        if name not in MEMBER_FIELDS:
+            raise ValidationFailed(fields={name: [_("Unknown field.")]})
+        setattr(member, name, value)
+    member.phone = normalize_mobile(member.phone) if member.phone else ""
+    member.id_number = normalize_id_number(member.id_number)
+    _checked(member, exclude=("user", "path"))
+    return _saved(member, _("A party member with this ID number is already registered."))
+
+
+def member_reveal(*, actor, member: PartyMember, field: str) -> str:
+    """One personal field of ``member`` in full, audited."""
+    if field not in MEMBER_REVEALABLE:
+        raise ValidationFailed(
+            fields={"field": [_("Choose one of: %(names)s.") % {"names": ", ".join(MEMBER_REVEALABLE)}]}
+        )
+    if not access.may_reveal_member(actor, member):
+        raise PermissionDenied()
+    value = audit.reveal(actor=actor, obj=member, field=field)
+    return value.isoformat() if isinstance(value, date) else str(value)
+
+
+@transaction.atomic
+def registration_create(
+    *, actor, member: PartyMember, community: OrgUnit, at: datetime | None = None
+) -> DualRegistration:
+    """An in-service member registers with the community they live in (双报到): the member
+    themself or a secretary covering the community. Once per community (409)."""
+    if access.viewer(actor).member_id != member.pk and not access.can_manage(actor, community.path):
+        raise PermissionDenied()
+    if not member.in_service:
+        raise ValidationFailed(fields={"member": [_("Only in-service members register with a community.")]})
+    if member.status != MemberStatus.ACTIVE:
+        raise ValidationFailed(fields={"member": [_("This member is not active.")]})
+    if community.level != Level.COMMUNITY:
+        raise ValidationFailed(fields={"community": [_("Choose a community or village.")]})
+    registration = DualRegistration(member=member, community=community, registered_at=at or timezone.now())
+    return _saved(registration, _("This member has already registered with this community."))
+
+
+@transaction.atomic
+def registration_assign(*, actor, registration: DualRegistration, grid: OrgUnit) -> DualRegistration:
+    """The community assigns a registered member a grid of its own."""
+    access.require_manage(actor, registration.community.path)
+    if _grid(grid) is None or not grid.path.startswith(registration.community.path):
+        raise ValidationFailed(fields={"grid": [_("Choose a grid of this community.")]})
+    registration.grid = grid
+    registration.save(update_fields=["grid", "path"])
+    return registration
+
+
+@transaction.atomic
+def central_designate(*, actor, member: PartyMember, since: date | None = None) -> CentralHousehold:
+    """Make a member living in a grid a central household of that grid (a secretary covering
+    it); once (409)."""
+    if member.grid_id is None:
+        raise ValidationFailed(
+            fields={"member": [_("Only a member who lives in a grid looks after households there.")]}
+        )
+    access.require_manage(actor, member.grid.path)
+    if member.status != MemberStatus.ACTIVE:
+        raise ValidationFailed(fields={"member": [_("This member is not active.")]})
+    central = CentralHousehold(member=member, grid=member.grid, since=since or timezone.localdate())
+    return _saved(central, _("This member is already a central household."))
+
+
+@transaction.atomic
+def household_add(
+    *, actor, central: CentralHousehold, head: str, address: str, phone: str = "", note: str = ""
+) -> LinkedHousehold:
+    """Link a household to ``central`` (at most ``GRIDGOV_CENTRAL_HOUSEHOLDS_MAX``, 15)."""
+    access.require_works_for_central(actor, central)
+    # Serialise additions to one central household, so the limit holds under concurrency.
+    CentralHousehold.objects.select_for_update().filter(pk=central.pk).first()
+    limit = settings.GRIDGOV_CENTRAL_HOUSEHOLDS_MAX
+    if central.households.count() >= limit:
+        raise ValidationFailed(
+            fields={
+                "central": [_("A central household looks after at most %(n)d households.") % {"n": limit}]
+            }
+        )
+    household = LinkedHousehold(
+        central=central,
+        head=head.strip(),
+        address=address.strip(),
+        phone=normalize_mobile(phone) if phone else "",
+        note=note.strip(),
+    )
+    household.path = central.path
+    _checked(household, exclude=("central", "path"))
+    household.save()
+    return household
+
+
+@transaction.atomic
+def household_remove(*, actor, household: LinkedHousehold) -> None:
+    access.require_works_for_central(actor, household.central)
+    household.delete()
+
+
+def household_reveal(*, actor, household: LinkedHousehold, field: str) -> str:
+    if field not in HOUSEHOLD_REVEALABLE:
+        raise ValidationFailed(
+            fields={"field": [_("Choose one of: %(names)s.") % {"names": ", ".join(HOUSEHOLD_REVEALABLE)}]}
+        )
+    access.require_works_for_central(actor, household.central)
+    return audit.reveal(actor=actor, obj=household, field=field)
+
+
+@transaction.atomic
+def visit_record(
+    *,
+    actor,
+    central: CentralHousehold,
+    household: LinkedHousehold,
+    visited_on: date,
+    asked: str,
+    follow_up: str = "",
+) -> Visit:
+    """A visit of ``central`` to one of its households."""
+    access.require_works_for_central(actor, central)
+    if household.central_id != central.pk:
+        raise ValidationFailed(
+            fields={"household": [_("Choose one of this central household's households.")]}
+        )
+    if visited_on > timezone.localdate():
+        raise ValidationFailed(fields={"visited_on": [_("A visit cannot be in the future.")]})
+    visit = Visit(
+        central=central,
+        household=household,
+        visited_on=visited_on,
+        asked=asked.strip(),
+        follow_up=follow_up.strip(),
+        created_by=actor,
+    )
+    visit.path = central.path
+    _checked(visit, exclude=("central", "household", "case", "created_by", "path"))
+    visit.save()
+    points_award(
+        member=central.member,
+        rule_code="visit",
+        source=audit.subject_of(visit),
+        reason=_("Visit to a linked household on %(day)s") % {"day": visited_on},
+        actor=actor,
+    )
+    return visit
+
+
+@transaction.atomic
+def visit_to_case(*, actor, visit: Visit, category: Category, at: datetime | None = None) -> Case:
+    """The visit's follow-up as a case in the visited household's grid, in one step: a grid
+    worker's patrol report, or else a report that the grid worker verifies. Once (409)."""
+    access.require_works_for_central(actor, visit.central)
+    locked = Visit.objects.select_for_update().get(pk=visit.pk)
+    if locked.case_id is not None:
+        raise Conflict(_("This follow-up is already a case."))
+    if not locked.follow_up:
+        raise ValidationFailed(fields={"follow_up": [_("Write the follow-up first.")]})
+    channel = Channel.PATROL if case_access.viewer(actor).grid_paths else Channel.APP
+    case, _created = case_services.case_report(
+        actor=actor,
+        category=category,
+        description=locked.follow_up,
+        channel=channel,
+        area=visit.central.grid,
+        at=at,
+    )
+    Visit.objects.filter(pk=visit.pk).update(case=case)
+    visit.case = case
+    return case
+
+
+@transaction.atomic
+def post_create(*, actor, organisation: PartyOrganisation, kind: str, name: str, duties: str) -> ServicePost:
+    """A branch defines a service post with its duties (设岗定责)."""
+    access.require_manage(actor, organisation.path)
+    post = ServicePost(organisation=organisation, kind=kind, name=name.strip(), duties=duties.strip())
+    post.path = organisation.path
+    _checked(post, exclude=("organisation", "path"))
+    return _saved(post, _("This organisation already has a post with this name."))
+
+
+def _served_places(member: PartyMember) -> list[str]:
+    places = [member.path[:12]] if len(member.path) >= 12 else []
+    return places + list(member.registrations.values_list("community__path", flat=True))
+
+
+@transaction.atomic
+def post_take(*, actor, post: ServicePost, member: PartyMember, since: date | None = None) -> PostHolder:
+    """``member`` takes ``post``: the member themself, where they are organised, live or
+    registered, or a secretary covering the post. Once while held (409)."""
+    own = access.viewer(actor).member_id == member.pk
+    if not own and not access.can_manage(actor, post.path):
+        raise PermissionDenied()
+    if not post.is_active:
+        raise ValidationFailed(fields={"post": [_("This post is closed.")]})
+    if member.status != MemberStatus.ACTIVE:
+        raise ValidationFailed(fields={"member": [_("This member is not active.")]})
+    if post.organisation_id != member.organisation_id and not any(
+        post.path.startswith(p) or p.startswith(post.path) for p in _served_places(member)
+    ):
+        raise ValidationFailed(
+            fields={"post": [_("A member takes posts where they are organised, live or registered.")]}
+        )
+    holder = PostHolder(post=post, member=member, since=since or timezone.localdate())
+    return _saved(holder, _("This member already holds this post."))
+
+
+@transaction.atomic
+def post_leave(*, actor, holder: PostHolder, on: date | None = None) -> PostHolder:
+    if access.viewer(actor).member_id != holder.member_id and not access.can_manage(actor, holder.post.path):
+        raise PermissionDenied()
+    changed = PostHolder.objects.filter(pk=holder.pk, until__isnull=True).update(
+        until=on or timezone.localdate()
+    )
+    if not changed:
+        raise Conflict(_("This post was already left."))
+    holder.refresh_from_db()
+    return holder
+
+
+@transaction.atomic
+def activity_log(*, actor, holder: PostHolder, on: date, hours, summary: str) -> PostActivity:
+    """An activity on a post, by its holder or a secretary covering it."""
+    if access.viewer(actor).member_id != holder.member_id and not access.can_manage(actor, holder.post.path):
+        raise PermissionDenied()
+    if holder.until is not None and on > holder.until or on < holder.since:
+        raise ValidationFailed(fields={"on": [_("The member did not hold this post on that day.")]})
+    if on > timezone.localdate():
+        raise ValidationFailed(fields={"on": [_("An activity cannot be in the future.")]})
+    activity = PostActivity(holder=holder, on=on, hours=hours, summary=summary.strip())
+    activity.path = holder.post.path
+    _checked(activity, exclude=("holder", "path"))
+    if activity.hours <= 0 or activity.hours > 24:
+        raise ValidationFailed(fields={"hours": [_("Between 0 and 24 hours.")]})
+    activity.save()
+    points_award(
+        member=holder.member,
+        rule_code="post_activity",
+        source=audit.subject_of(activity),
+        reason=_("Activity on the post %(post)s") % {"post": holder.post.name},
+        actor=actor,
+    )
+    return activity
+
+
+# --- Points (积分) ------------------------------------------------------------------------------------
+
+
+def points_award(
+    *, member: PartyMember, rule_code: str, units=1, source: str, reason: str, actor=None, at=None
+):
+    """Award ``member`` the points of rule ``rule_code`` for ``units`` (hours, wishes…), once
+    per ``source``: a second award for the same source is ignored (``None``). An inactive rule
+    or zero points write nothing."""
+    rule = PointRule.objects.filter(code=rule_code, is_active=True).first()
+    if rule is None:
+        return None
+    points = int(round(rule.points * Decimal(str(units))))
+    if points == 0:
+        return None
+    entry = PointEntry(
+        member=member,
+        rule=rule,
+        points=points,
+        reason=reason[:200],
+        source=source,
+        at=at or timezone.now(),
+        created_by=actor,
+        path=member.path,
+    )
+    try:
+        with transaction.atomic():
+            entry.save()
+    except IntegrityError:
+        return None
+    return entry
+
+
+@transaction.atomic
+def points_adjust(*, actor, member: PartyMember, points: int, reason: str) -> PointEntry:
+    """A correction by a secretary covering the member: a new line of the ledger, with the
+    reason; the ledger is never edited."""
+    if not access.manages_member(actor, member):
+        raise PermissionDenied()
+    if not reason.strip():
+        raise ValidationFailed(fields={"reason": [_("Say why the points are corrected.")]})
+    if points == 0:
+        raise ValidationFailed(fields={"points": [_("A correction adds or takes away points.")]})
+    rule, _created = PointRule.objects.get_or_create(
+        code=ADJUSTMENT_RULE, defaults={"name": "人工调整", "points": 1}
+    )
+    return PointEntry.objects.create(
+        member=member,
+        rule=rule,
+        points=points,
+        reason=reason.strip()[:200],
+        source=f"adjustment:{timezone.now().timestamp()}:{actor.pk}",
+        at=timezone.now(),
+        created_by=actor,
+        path=member.path,
+    )
