@@ -22,7 +22,7 @@ from gridgov.core.scoping import collapse, covers, within_any
 from gridgov.orgs.models import Role
 from gridgov.orgs.selectors import membership_rows
 
-from .models import CentralHousehold, LinkedHousehold, PartyMember, ServicePost, Visit
+from .models import CentralHousehold, LinkedHousehold, PartyMember, ServicePost, Visit, VolunteerActivity
 
 MANAGE_ROLES = frozenset({Role.PARTY_SECRETARY})
 VIEW_ROLES = frozenset({Role.PARTY_SECRETARY, Role.LEADER, Role.GRID_WORKER})
@@ -195,9 +195,10 @@ def access_visit(user, *, pk: int) -> Visit:
     return found
 
 
-def posts_visible_q(user) -> Q:
-    """Posts within the user's territory, and the posts of the communities a member lives in or
-    registered with (where they may take one)."""
+def _reach_q(user) -> Q:
+    """Rows (with ``path`` and ``organisation``) a member may join: within their territory as
+    staff, and, as a member, of their own organisation or within the community they live in
+    or registered with. Two queries for a member."""
     v = viewer(user)
     if v.superuser:
         return Q()
@@ -216,6 +217,27 @@ def posts_visible_q(user) -> Q:
         ]
         q |= _paths_q(places) | Q(organisation_id=organisation_id)
     return q
+
+
+def posts_visible_q(user) -> Q:
+    """Posts within the user's territory, and those a member may take."""
+    return _reach_q(user)
+
+
+def activities_visible_q(user) -> Q:
+    """Volunteer activities within the user's territory, and those a member may join."""
+    return _reach_q(user)
+
+
+def access_activity(user, *, pk: int) -> VolunteerActivity:
+    found = (
+        VolunteerActivity.objects.filter(activities_visible_q(user), pk=pk)
+        .select_related("organisation", "place")
+        .first()
+    )
+    if found is None:
+        raise NotFound()
+    return found
 
 
 def access_post(user, *, pk: int) -> ServicePost:

@@ -1,11 +1,13 @@
 """Party work over HTTP: members (masked; one field revealed at a time, audited), dual
 registration, central households with their households and visits (a follow-up becomes a
-case in one call), service posts, and the figures party work contributes.
+case in one call), service posts, volunteer activities (sign up, check in and out with the
+organiser's one-time code), the points ledger and rankings, and the figures party work
+contributes.
 
 Views parse, fetch through ``access`` (404 when invisible), call one service, render.
 """
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 from django.utils import timezone
@@ -262,13 +264,13 @@ class HolderOut(Schema):
         return obj.member_id
 
 
-class ActivityIn(Schema):
+class PostActivityIn(Schema):
     on: date
     hours: Decimal
     summary: str = ""
 
 
-class ActivityOut(Schema):
+class PostActivityOut(Schema):
     id: int
     on: date
     hours: float
@@ -555,9 +557,11 @@ def post_leave(request, holder_id: int):
 
 
 @router.post(
-    "/post-holders/{holder_id}/activities", response={201: ActivityOut}, summary="Log an activity on a post"
+    "/post-holders/{holder_id}/activities",
+    response={201: PostActivityOut},
+    summary="Log an activity on a post",
 )
-def activity_create(request, holder_id: int, payload: ActivityIn):
+def post_activity_create(request, holder_id: int, payload: PostActivityIn):
     holder = _holder(request, holder_id)
     return services.activity_log(
         actor=request.user, holder=holder, on=payload.on, hours=payload.hours, summary=payload.summary
@@ -573,3 +577,288 @@ def figures_get(request, scope: str = "", on: date | None = None):
     day = on or timezone.localdate()
     first, last = selectors.quarter_of(day)
     return FiguresOut(scope=path, quarter_start=first, quarter_end=last, **selectors.figures(path, on=day))
+
+
+# --- Volunteer activities ------------------------------------------------------------------------
+
+
+class ActivityIn(Schema):
+    organisation_id: int | None = None
+    place: str = ""
+    title: str = ""
+    description: str = ""
+    location: str = ""
+    starts_at: datetime
+    ends_at: datetime
+    slots: int = 0
+
+
+class ActivityOut(Schema):
+    id: int
+    organisation: OrganisationOut
+    place: PlaceOut
+    title: str
+    description: str
+    location: str
+    starts_at: datetime
+    ends_at: datetime
+    slots: int
+    taken: int
+    status: str
+    signed_up: bool
+    checked_in: bool
+    hours: float | None
+
+    @staticmethod
+    def resolve_taken(obj) -> int:
+        return getattr(obj, "taken", 0)
+
+    @staticmethod
+    def resolve_signed_up(obj) -> bool:
+        return getattr(obj, "my_signed", None) is not None
+
+    @staticmethod
+    def resolve_checked_in(obj) -> bool:
+        return getattr(obj, "my_checked_in", None) is not None
+
+    @staticmethod
+    def resolve_hours(obj) -> float | None:
+        hours = getattr(obj, "my_hours", None)
+        return float(hours) if hours is not None else None
+
+
+class CodeOut(Schema):
+    code: str
+    valid_until: datetime
+
+
+class CodeIn(Schema):
+    code: str = ""
+
+
+class SignUpOut(Schema):
+    id: int
+    member: int
+    name: str
+    signed_at: datetime
+    checked_in_at: datetime | None
+    checked_out_at: datetime | None
+    hours: float | None
+
+    @staticmethod
+    def resolve_member(obj) -> int:
+        return obj.member_id
+
+    @staticmethod
+    def resolve_name(obj) -> str:
+        return obj.member.name
+
+    @staticmethod
+    def resolve_hours(obj) -> float | None:
+        return float(obj.hours) if obj.hours is not None else None
+
+
+def _activity_out(request, pk: int):
+    return selectors.activities_list(request.user).get(pk=pk)
+
+
+@router.get("/activities", response=list[ActivityOut], summary="Volunteer activities I may see or join")
+@paginate(PageNumberPagination, page_size=20)
+def activity_list(request, upcoming: bool = False):
+    access.require_viewer(request.user)
+    return selectors.activities_list(request.user, upcoming=upcoming)
+
+
+@router.post("/activities", response={201: ActivityOut}, summary="Publish a volunteer activity")
+def activity_create(request, payload: ActivityIn):
+    access.require_manager(request.user)
+    activity = services.activity_publish(
+        actor=request.user,
+        organisation=_organisation(payload.organisation_id),
+        place=_place(payload.place, "place"),
+        title=payload.title,
+        description=payload.description,
+        location=payload.location,
+        starts_at=payload.starts_at,
+        ends_at=payload.ends_at,
+        slots=payload.slots,
+    )
+    return _activity_out(request, activity.pk)
+
+
+@router.get("/activities/{activity_id}", response=ActivityOut, summary="One volunteer activity")
+def activity_get(request, activity_id: int):
+    access.access_activity(request.user, pk=activity_id)
+    return _activity_out(request, activity_id)
+
+
+@router.post(
+    "/activities/{activity_id}/cancel", response=ActivityOut, summary="Cancel an activity before it starts"
+)
+def activity_cancel(request, activity_id: int):
+    services.activity_cancel(
+        actor=request.user, activity=access.access_activity(request.user, pk=activity_id)
+    )
+    return _activity_out(request, activity_id)
+
+
+@router.get(
+    "/activities/{activity_id}/code",
+    response=CodeOut,
+    summary="The check-in code to show on site (organiser)",
+)
+def activity_code(request, activity_id: int):
+    activity = access.access_activity(request.user, pk=activity_id)
+    access.require_manage(request.user, activity.organisation.path)
+    code, until = services.checkin_code(activity)
+    return CodeOut(code=code, valid_until=until)
+
+
+@router.get(
+    "/activities/{activity_id}/signups",
+    response=list[SignUpOut],
+    summary="Who signed up, checked in and out (organiser)",
+)
+@paginate(PageNumberPagination, page_size=100)
+def activity_signups(request, activity_id: int):
+    activity = access.access_activity(request.user, pk=activity_id)
+    access.require_manage(request.user, activity.organisation.path)
+    return selectors.signups_of(activity)
+
+
+@router.post("/activities/{activity_id}/signup", response={201: ActivityOut}, summary="Sign up (myself)")
+def activity_signup(request, activity_id: int):
+    services.signup_create(actor=request.user, activity=access.access_activity(request.user, pk=activity_id))
+    return _activity_out(request, activity_id)
+
+
+@router.post("/activities/{activity_id}/signup/cancel", response=ActivityOut, summary="Cancel my sign-up")
+def activity_signup_cancel(request, activity_id: int):
+    services.signup_cancel(actor=request.user, activity=access.access_activity(request.user, pk=activity_id))
+    return _activity_out(request, activity_id)
+
+
+@router.post(
+    "/activities/{activity_id}/check-in",
+    response=ActivityOut,
+    summary="Check in on site with the organiser's code",
+)
+def activity_check_in(request, activity_id: int, payload: CodeIn):
+    services.signup_check_in(
+        actor=request.user, activity=access.access_activity(request.user, pk=activity_id), code=payload.code
+    )
+    return _activity_out(request, activity_id)
+
+
+@router.post(
+    "/activities/{activity_id}/check-out", response=ActivityOut, summary="Check out with the organiser's code"
+)
+def activity_check_out(request, activity_id: int, payload: CodeIn):
+    services.signup_check_out(
+        actor=request.user, activity=access.access_activity(request.user, pk=activity_id), code=payload.code
+    )
+    return _activity_out(request, activity_id)
+
+
+# --- Points and rankings -------------------------------------------------------------------------
+
+
+class PointOut(Schema):
+    id: int
+    at: datetime
+    rule: str
+    points: int
+    reason: str
+    by: str
+
+    @staticmethod
+    def resolve_rule(obj) -> str:
+        return obj.rule.name
+
+    @staticmethod
+    def resolve_by(obj) -> str:
+        return (obj.created_by.full_name or obj.created_by.username) if obj.created_by_id else ""
+
+
+class LedgerOut(Schema):
+    member: int
+    name: str
+    total: int
+    entries: list[PointOut]
+
+
+class AdjustIn(Schema):
+    points: int = 0
+    reason: str = ""
+
+
+class RankedMemberOut(Schema):
+    rank: int
+    member: int
+    name: str
+    points: int
+
+
+class RankedUnitOut(Schema):
+    rank: int
+    organisation: int
+    name: str
+    points: int
+    members: int
+
+
+class RankingOut(Schema):
+    scope: str
+    start: date
+    end: date
+    members: list[RankedMemberOut]
+    units: list[RankedUnitOut]
+
+
+@router.get(
+    "/members/{member_id}/points", response=LedgerOut, summary="A member's points ledger (newest first)"
+)
+def member_points(request, member_id: int, limit: int = 100):
+    member = access.access_member(request.user, pk=member_id)
+    entries = list(selectors.points_of(member)[: max(1, min(limit, 500))])
+    return LedgerOut(
+        member=member.pk, name=member.name, total=selectors.points_total(member), entries=entries
+    )
+
+
+@router.post(
+    "/members/{member_id}/points",
+    response={201: PointOut},
+    summary="Correct a member's points (a new ledger line)",
+)
+def member_points_adjust(request, member_id: int, payload: AdjustIn):
+    member = access.access_member(request.user, pk=member_id)
+    return services.points_adjust(
+        actor=request.user, member=member, points=payload.points, reason=payload.reason
+    )
+
+
+@router.get("/rankings", response=RankingOut, summary="Members and paired units ranked by points in a period")
+def rankings_get(request, scope: str = "", start: date | None = None, end: date | None = None):
+    path = access.access_scope(request.user, scope)
+    today = timezone.localdate()
+    end = end or today
+    start = start or selectors.quarter_of(end)[0]
+    if start > end:
+        raise ValidationFailed(fields={"end": [_("The range ends before it starts.")]})
+    if (end - start).days > 731:
+        raise ValidationFailed(fields={"end": [_("A range is at most %(n)d days.") % {"n": 731}]})
+    members = selectors.member_ranking(path, start=start, end=end)
+    units = selectors.unit_ranking(path, start=start, end=end)
+    return RankingOut(
+        scope=path,
+        start=start,
+        end=end,
+        members=[
+            RankedMemberOut(rank=i + 1, member=m, name=n, points=p) for i, (m, n, p) in enumerate(members)
+        ],
+        units=[
+            RankedUnitOut(rank=i + 1, organisation=o, name=n, points=p, members=c)
+            for i, (o, n, p, c) in enumerate(units)
+        ],
+    )

@@ -6,7 +6,9 @@
   its grid; 71 central households (党员中心户) looking after 5 to 15 households each, with
   visits over the last two months; four service posts (设岗定责) on each grid branch, taken by
   its members, with activities this quarter; the in-service members (在职党员) registered with
-  the community they live in (双报到), most of them having served this quarter.
+  the community they live in (双报到), most of them having served this quarter; six volunteer
+  activities of the last weeks with their members' hours and one next Saturday open for
+  sign-up; the points these earned, in the ledger as the services would have written them.
 - 盘山县 张家村: ``dangyuan`` (李秀梅) is a member of 张家村第1网格党小组 and a central household
   with 8 households and three visits; ``zhangjia`` (张国强, the village's secretary) manages
   them.
@@ -17,6 +19,7 @@ models' ``save`` would give them. Loaded once: a second run changes nothing.
 """
 
 import random
+import secrets
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
@@ -35,11 +38,15 @@ from .models import (
     Gender,
     LinkedHousehold,
     PartyMember,
+    PointEntry,
+    PointRule,
     PostActivity,
     PostHolder,
     PostKind,
     ServicePost,
+    SignUp,
     Visit,
+    VolunteerActivity,
 )
 
 FANRONG_MEMBERS = 654
@@ -230,7 +237,9 @@ def _fanrong(rng: random.Random, today: date) -> dict:
         for holder in holders
         if rng.random() < 0.85
     ]
-    PostActivity.objects.bulk_create(activities)
+    activities = PostActivity.objects.bulk_create(activities)
+    volunteering = _volunteering(rng, today, branches, members_of)
+    _points(holders, activities, volunteering)
     return {
         "members": len(members),
         "organisations": len(organisations),
@@ -239,6 +248,95 @@ def _fanrong(rng: random.Random, today: date) -> dict:
         "registrations": len(registrations),
         "posts": len(posts),
     }
+
+
+def _volunteering(rng: random.Random, today: date, branches, members_of) -> list[SignUp]:
+    """Six activities of the last weeks, on the first grid branches, with their members'
+    sign-ups and hours; one next Saturday open for sign-up."""
+    zone = timezone.get_current_timezone()
+    made = []
+    for i, branch in enumerate(branches[:6]):
+        day = today - timedelta(days=7 * (i + 1) - 2)
+        starts = datetime.combine(day, time(9), tzinfo=zone)
+        made.append(
+            VolunteerActivity(
+                organisation=branch,
+                place=branch.org_unit,
+                title=("楼道清理", "义诊进社区", "敬老助餐", "垃圾分类宣传", "绿地补植", "反诈宣传")[i],
+                description="网格党支部组织党员志愿者参加。",
+                location=f"{branch.org_unit.name}党群服务站",
+                starts_at=starts,
+                ends_at=starts + timedelta(hours=3),
+                slots=12,
+                secret=secrets.token_hex(16),
+                path=branch.path,
+            )
+        )
+    saturday = today + timedelta(days=(5 - today.weekday()) % 7 or 7)
+    starts = datetime.combine(saturday, time(9), tzinfo=zone)
+    made.append(
+        VolunteerActivity(
+            organisation=branches[0],
+            place=branches[0].org_unit,
+            title="冬季清雪",
+            description="清理小区主干道和楼前积雪，请自带手套。",
+            location=f"{branches[0].org_unit.name}党群服务站",
+            starts_at=starts,
+            ends_at=starts + timedelta(hours=2),
+            slots=20,
+            secret=secrets.token_hex(16),
+            path=branches[0].path,
+        )
+    )
+    made = VolunteerActivity.objects.bulk_create(made)
+    signups = []
+    for activity in made[:-1]:
+        for member in rng.sample(
+            members_of[activity.organisation_id], k=min(8, len(members_of[activity.organisation_id]))
+        ):
+            hours = Decimal(rng.choice(("2.0", "2.5", "3.0")))
+            signups.append(
+                SignUp(
+                    activity=activity,
+                    member=member,
+                    signed_at=activity.starts_at - timedelta(days=2),
+                    checked_in_at=activity.starts_at,
+                    checked_out_at=activity.starts_at + timedelta(hours=float(hours)),
+                    hours=hours,
+                )
+            )
+    return SignUp.objects.bulk_create(signups)
+
+
+def _points(holders, activities, signups) -> None:
+    """The ledger lines the services would have written for the bulk rows above."""
+    rules = {r.code: r for r in PointRule.objects.filter(code__in=("post_activity", "volunteer_hour"))}
+    members = {h.pk: h.member for h in holders}
+    entries = [
+        PointEntry(
+            member=members[a.holder_id],
+            rule=rules["post_activity"],
+            points=rules["post_activity"].points,
+            reason="岗位履职",
+            source=f"party.postactivity:{a.pk}",
+            at=timezone.make_aware(datetime.combine(a.on, time(18))),
+            path=members[a.holder_id].path,
+        )
+        for a in activities
+    ]
+    entries += [
+        PointEntry(
+            member=s.member,
+            rule=rules["volunteer_hour"],
+            points=int(rules["volunteer_hour"].points * s.hours),
+            reason=f"志愿服务 {s.hours} 小时",
+            source=f"party.signup:{s.pk}",
+            at=s.checked_out_at,
+            path=s.member.path,
+        )
+        for s in signups
+    ]
+    PointEntry.objects.bulk_create(entries, batch_size=500)
 
 
 def _zhangjia(admin, today: date) -> str:

@@ -439,3 +439,77 @@ class Deputy(models.Model):
     def save(self, *args, **kwargs):
         self.path = self.area.path
         super().save(*args, **kwargs)
+
+
+class ActivityStatus(models.TextChoices):
+    PUBLISHED = "published", _("published")
+    CANCELLED = "cancelled", _("cancelled")
+
+
+class VolunteerActivity(models.Model):
+    """A volunteer activity a branch or a community's party organisation publishes: when,
+    where, how many can come. Members sign up, check in and out on site with the one-time
+    code the organiser shows; their hours earn points."""
+
+    organisation = models.ForeignKey(
+        PartyOrganisation, verbose_name=_("organiser"), on_delete=models.PROTECT, related_name="activities"
+    )
+    place = models.ForeignKey(OrgUnit, verbose_name=_("where"), on_delete=models.PROTECT, related_name="+")
+    title = models.CharField(_("title"), max_length=100)
+    description = models.TextField(_("description"), max_length=2000, blank=True)
+    location = models.CharField(_("meeting point"), max_length=200)
+    starts_at = models.DateTimeField(_("starts"))
+    ends_at = models.DateTimeField(_("ends"))
+    slots = models.PositiveIntegerField(_("places"))
+    status = models.CharField(
+        _("status"), max_length=12, choices=ActivityStatus.choices, default=ActivityStatus.PUBLISHED
+    )
+    secret = models.CharField(max_length=64, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("published by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    path = models.CharField(_("division code"), max_length=18, editable=False, db_index=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("volunteer activity")
+        verbose_name_plural = _("volunteer activities")
+        ordering = ["-starts_at", "-pk"]
+        indexes = [models.Index(fields=["path", "starts_at"], name="activity_path_start")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def save(self, *args, **kwargs):
+        self.path = self.place.path
+        super().save(*args, **kwargs)
+
+
+class SignUp(models.Model):
+    """A member signed up for an activity, and what they did there: checked in, checked out,
+    the hours that counted."""
+
+    activity = models.ForeignKey(
+        VolunteerActivity, verbose_name=_("activity"), on_delete=models.CASCADE, related_name="signups"
+    )
+    member = models.ForeignKey(
+        PartyMember, verbose_name=_("party member"), on_delete=models.CASCADE, related_name="signups"
+    )
+    signed_at = models.DateTimeField(_("signed up"))
+    cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
+    checked_in_at = models.DateTimeField(_("checked in"), null=True, blank=True)
+    checked_out_at = models.DateTimeField(_("checked out"), null=True, blank=True)
+    hours = models.DecimalField(_("hours"), max_digits=4, decimal_places=1, null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("sign-up")
+        verbose_name_plural = _("sign-ups")
+        ordering = ["activity_id", "signed_at"]
+        constraints = [models.UniqueConstraint(fields=["activity", "member"], name="signup_once")]
+
+    def __str__(self) -> str:
+        return f"{self.member} · {self.activity}"

@@ -2,13 +2,15 @@
 atomic, authorised here, refusing bad input with field messages (400), a duplicate with a 409.
 """
 
-from datetime import date, datetime
+import secrets
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 
 from gridgov.cases import access as case_access
@@ -16,12 +18,14 @@ from gridgov.cases import services as case_services
 from gridgov.cases.models import Case, Channel
 from gridgov.catalogue.models import Category
 from gridgov.core import audit
-from gridgov.core.errors import Conflict, PermissionDenied, ValidationFailed
+from gridgov.core.errors import Conflict, PermissionDenied, RateLimited, ValidationFailed
+from gridgov.core.ratelimit import rate_limit_hit
 from gridgov.core.validators import normalize_id_number, normalize_mobile
 from gridgov.orgs.models import GRID_LEVELS, Level, OrgUnit, PartyOrganisation
 
 from . import access
 from .models import (
+    ActivityStatus,
     CentralHousehold,
     DualRegistration,
     LinkedHousehold,
@@ -32,7 +36,9 @@ from .models import (
     PostActivity,
     PostHolder,
     ServicePost,
+    SignUp,
     Visit,
+    VolunteerActivity,
 )
 
 #: The rule of a secretary's correction of a member's points.
@@ -412,3 +418,200 @@ def points_adjust(*, actor, member: PartyMember, points: int, reason: str) -> Po
         created_by=actor,
         path=member.path,
     )
+
+
+# --- Volunteer activities ---------------------------------------------------------------------
+
+
+def checkin_code(activity: VolunteerActivity, at: datetime | None = None) -> tuple[str, datetime]:
+    """The six-digit code the organiser shows at ``at``, and when it turns: a keyed hash of
+    the activity's secret and the time window (``GRIDGOV_CHECKIN_CODE_SECONDS``)."""
+    seconds = settings.GRIDGOV_CHECKIN_CODE_SECONDS
+    moment = (at or timezone.now()).timestamp()
+    window = int(moment // seconds)
+    return _code(activity, window), datetime.fromtimestamp(
+        (window + 1) * seconds, tz=timezone.get_current_timezone()
+    )
+
+
+def _code(activity: VolunteerActivity, window: int) -> str:
+    digest = salted_hmac(
+        "gridgov.party.checkin", f"{activity.pk}:{window}", secret=activity.secret
+    ).hexdigest()
+    return f"{int(digest[:12], 16) % 1_000_000:06d}"
+
+
+def _code_matches(activity: VolunteerActivity, code: str, at: datetime) -> bool:
+    """The current window's code, or the one before (a code read out just as it turned)."""
+    window = int(at.timestamp() // settings.GRIDGOV_CHECKIN_CODE_SECONDS)
+    given = (code or "").strip()
+    return any(constant_time_compare(given, _code(activity, w)) for w in (window, window - 1))
+
+
+@transaction.atomic
+def activity_publish(
+    *,
+    actor,
+    organisation: PartyOrganisation,
+    place: OrgUnit,
+    title: str,
+    location: str,
+    starts_at: datetime,
+    ends_at: datetime,
+    slots: int,
+    description: str = "",
+) -> VolunteerActivity:
+    """A branch or a community's party organisation (its secretary) publishes an activity
+    within its territory."""
+    access.require_manage(actor, organisation.path)
+    problems = {}
+    if not place.path.startswith(organisation.path):
+        problems["place"] = [_("Choose a place within the organisation's territory.")]
+    if starts_at <= timezone.now():
+        problems["starts_at"] = [_("An activity starts in the future.")]
+    if ends_at <= starts_at:
+        problems["ends_at"] = [_("An activity ends after it starts.")]
+    elif ends_at - starts_at > timedelta(hours=12):
+        problems["ends_at"] = [_("An activity lasts at most 12 hours.")]
+    if not 1 <= slots <= 1000:
+        problems["slots"] = [_("Between 1 and 1000 places.")]
+    if problems:
+        raise ValidationFailed(fields=problems)
+    activity = VolunteerActivity(
+        organisation=organisation,
+        place=place,
+        title=title.strip(),
+        description=description.strip(),
+        location=location.strip(),
+        starts_at=starts_at,
+        ends_at=ends_at,
+        slots=slots,
+        secret=secrets.token_hex(16),
+        created_by=actor,
+    )
+    activity.path = place.path
+    _checked(activity, exclude=("organisation", "place", "created_by", "path", "secret"))
+    activity.save()
+    return activity
+
+
+@transaction.atomic
+def activity_cancel(*, actor, activity: VolunteerActivity) -> VolunteerActivity:
+    access.require_manage(actor, activity.organisation.path)
+    changed = VolunteerActivity.objects.filter(
+        pk=activity.pk, status=ActivityStatus.PUBLISHED, starts_at__gt=timezone.now()
+    ).update(status=ActivityStatus.CANCELLED)
+    if not changed:
+        raise Conflict(_("Only an activity that has not started can be cancelled."))
+    activity.refresh_from_db()
+    return activity
+
+
+def _own_member(actor) -> PartyMember:
+    member_id = access.viewer(actor).member_id
+    if member_id is None:
+        raise PermissionDenied(_("Only party members sign up for activities."))
+    return PartyMember.objects.select_related("organisation").get(pk=member_id)
+
+
+@transaction.atomic
+def signup_create(*, actor, activity: VolunteerActivity, at: datetime | None = None) -> SignUp:
+    """The member signs up while places are left and the activity has not ended (409 when
+    full or signed up already)."""
+    member = _own_member(actor)
+    now = at or timezone.now()
+    locked = VolunteerActivity.objects.select_for_update().get(pk=activity.pk)
+    if locked.status != ActivityStatus.PUBLISHED or locked.ends_at <= now:
+        raise Conflict(_("This activity is closed."))
+    existing = SignUp.objects.filter(activity=locked, member=member).first()
+    if existing is not None and existing.cancelled_at is None:
+        raise Conflict(_("You have already signed up."))
+    taken = SignUp.objects.filter(activity=locked, cancelled_at__isnull=True).count()
+    if taken >= locked.slots:
+        raise Conflict(_("This activity is full."), code="full")
+    if existing is not None:  # signed up again after cancelling
+        existing.cancelled_at, existing.signed_at = None, now
+        existing.save(update_fields=["cancelled_at", "signed_at"])
+        return existing
+    return SignUp.objects.create(activity=locked, member=member, signed_at=now)
+
+
+@transaction.atomic
+def signup_cancel(*, actor, activity: VolunteerActivity, at: datetime | None = None) -> SignUp:
+    member = _own_member(actor)
+    changed = SignUp.objects.filter(
+        activity=activity, member=member, cancelled_at__isnull=True, checked_in_at__isnull=True
+    ).update(cancelled_at=at or timezone.now())
+    if not changed:
+        raise Conflict(_("There is no sign-up to cancel."))
+    return SignUp.objects.get(activity=activity, member=member)
+
+
+def _check_code(actor, activity: VolunteerActivity, code: str, now: datetime) -> None:
+    if not _code_matches(activity, code, now):
+        wait = rate_limit_hit(
+            f"checkin:{activity.pk}:{actor.pk}", limit=settings.GRIDGOV_CHECKIN_MAX_FAILURES, window=60
+        )
+        if wait is not None:
+            raise RateLimited(retry_after=wait)
+        raise ValidationFailed(fields={"code": [_("This is not the code the organiser shows.")]})
+
+
+@transaction.atomic
+def signup_check_in(*, actor, activity: VolunteerActivity, code: str, at: datetime | None = None) -> SignUp:
+    """On site: the member enters the organiser's code, from ``GRIDGOV_CHECKIN_EARLY_MINUTES``
+    before the start until the end."""
+    member = _own_member(actor)
+    now = at or timezone.now()
+    signup = (
+        SignUp.objects.select_for_update()
+        .filter(activity=activity, member=member, cancelled_at__isnull=True)
+        .first()
+    )
+    if signup is None:
+        raise ValidationFailed(fields={"activity": [_("Sign up for the activity first.")]})
+    opens = activity.starts_at - timedelta(minutes=settings.GRIDGOV_CHECKIN_EARLY_MINUTES)
+    if activity.status != ActivityStatus.PUBLISHED or not opens <= now <= activity.ends_at:
+        raise ValidationFailed(
+            fields={"activity": [_("Check-in is open from shortly before the start until the end.")]}
+        )
+    if signup.checked_in_at is not None:
+        raise Conflict(_("You have already checked in."))
+    _check_code(actor, activity, code, now)
+    signup.checked_in_at = now
+    signup.save(update_fields=["checked_in_at"])
+    return signup
+
+
+@transaction.atomic
+def signup_check_out(*, actor, activity: VolunteerActivity, code: str, at: datetime | None = None) -> SignUp:
+    """The member checks out with the organiser's code (until two hours after the end); the
+    hours between check-in and check-out, within the activity's time, count and earn points."""
+    member = _own_member(actor)
+    now = at or timezone.now()
+    signup = (
+        SignUp.objects.select_for_update()
+        .filter(activity=activity, member=member, cancelled_at__isnull=True)
+        .first()
+    )
+    if signup is None or signup.checked_in_at is None:
+        raise ValidationFailed(fields={"activity": [_("Check in first.")]})
+    if signup.checked_out_at is not None:
+        raise Conflict(_("You have already checked out."))
+    if now > activity.ends_at + timedelta(hours=2):
+        raise ValidationFailed(fields={"activity": [_("Check-out closed two hours after the end.")]})
+    _check_code(actor, activity, code, now)
+    counted = min(now, activity.ends_at) - max(signup.checked_in_at, activity.starts_at)
+    hours = max(Decimal(int(counted.total_seconds() // 360)) / 10, Decimal(0))
+    signup.checked_out_at, signup.hours = now, hours
+    signup.save(update_fields=["checked_out_at", "hours"])
+    points_award(
+        member=member,
+        rule_code="volunteer_hour",
+        units=hours,
+        source=audit.subject_of(signup),
+        reason=_("%(hours)s hours at %(title)s") % {"hours": hours, "title": activity.title},
+        actor=actor,
+        at=now,
+    )
+    return signup
