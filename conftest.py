@@ -176,17 +176,19 @@ def browser_page(browser):
 @pytest.fixture
 def reference_data(db):
     """What the data migrations made (categories, SLA policies, work calendar, the grid index's
-    row), made again where missing: a transactional test (live server) empties every table
-    when it ends, and ``serialized_rollback`` cannot restore them (that flush re-creates the
-    content types). Cheap when nothing is missing."""
+    row, the points rules), made again where missing: a transactional test (live server)
+    empties every table when it ends, and ``serialized_rollback`` cannot restore them (that
+    flush re-creates the content types). Cheap when nothing is missing."""
     from django.apps import apps as django_apps
 
     from gridgov.catalogue.seed import seed_apply
     from gridgov.core.calendar import load_work_calendar
     from gridgov.core.models import WorkCalendarDay
     from gridgov.geo.models import GridIndexState
+    from gridgov.party.seed import seed_point_rules
 
     seed_apply(django_apps)
+    seed_point_rules(django_apps)
     if not WorkCalendarDay.objects.exists():
         load_work_calendar()
     GridIndexState.objects.get_or_create(pk=1, defaults={"generation": 0})

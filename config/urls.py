@@ -10,6 +10,7 @@ urlpatterns = [
     path("orgs/", include("gridgov.orgs.urls")),
     path("cases/", include("gridgov.cases.urls")),
     path("insights/", include("gridgov.insights.urls")),
+    path("party/", include("gridgov.party.urls")),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
     path("open311/v2/", include("gridgov.open311.urls")),

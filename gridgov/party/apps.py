@@ -7,6 +7,21 @@ class PartyConfig(AppConfig):
     label = "party"
     verbose_name = _("Party building")
 
+    def menu_entries(self, user):
+        """Party members and secretaries have their party service page."""
+        from django.urls import reverse
+
+        from gridgov.core.registry import MenuEntry
+
+        from .access import viewer
+
+        if not getattr(user, "is_authenticated", False):
+            return []
+        v = viewer(user)
+        if v.member_id is None and not v.manage_paths:
+            return []
+        return [MenuEntry(_("Party service"), reverse("party:home"), order=60)]
+
     def screen_figures(self, scope: str):
         """Party work on the big screen: active party members, central households, the
         households they look after, in-service members registered with their communities."""

@@ -10,8 +10,8 @@
   activities of the last weeks with their members' hours and one next Saturday open for
   sign-up; the points these earned, in the ledger as the services would have written them.
 - 盘山县 张家村: ``dangyuan`` (李秀梅) is a member of 张家村第1网格党小组 and a central household
-  with 8 households and three visits; ``zhangjia`` (张国强, the village's secretary) manages
-  them.
+  with 8 households and three visits, and the village branch's activity next Saturday open
+  for sign-up; ``zhangjia`` (张国强, the village's secretary) manages them.
 
 Personal data is made up: names from common surnames and given names, phones in the 1390427
 range, identity numbers with GB 11643 check characters. Bulk rows carry their paths, as the
@@ -394,4 +394,18 @@ def _zhangjia(admin, today: date) -> str:
             asked=asked,
             follow_up=follow_up,
         )
+    branch = PartyOrganisation.objects.get(path=ZHANGJIA, kind=PartyKind.VILLAGE_BRANCH)
+    saturday = today + timedelta(days=(5 - today.weekday()) % 7 or 7)
+    starts = datetime.combine(saturday, time(8, 30), tzinfo=timezone.get_current_timezone())
+    services.activity_publish(
+        actor=admin,
+        organisation=branch,
+        place=branch.org_unit,
+        title="村道清雪志愿服务",
+        description="清理村主干道积雪，方便老人出行。",
+        location="张家村村委会门口",
+        starts_at=starts,
+        ends_at=starts + timedelta(hours=2),
+        slots=15,
+    )
     return f"{member.name} with {len(households)} households"

@@ -1,0 +1,94 @@
+"""Party work on the phone: a member's page (their card, points, the activities they may join
+with sign-up, check-in and check-out by the organiser's code, their posts, and for a central
+household its households and visits) and the organiser's code page, which shows the current
+check-in code large and renews it without reloading."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from gridgov.core.errors import DomainError
+from gridgov.core.masking import mask_id_number, mask_phone
+
+from . import access, selectors, services
+from .models import PostHolder
+
+#: What a member does to an activity from their page, and what the page says when done.
+ACTIONS = {
+    "signup": (services.signup_create, False),
+    "cancel": (services.signup_cancel, False),
+    "check-in": (services.signup_check_in, True),
+    "check-out": (services.signup_check_out, True),
+}
+
+
+def _context(request) -> dict:
+    v = access.require_viewer(request.user)
+    member = access.access_member(request.user, pk=v.member_id) if v.member_id else None
+    central = access.access_central(request.user, pk=v.central_id) if v.central_id else None
+    return {
+        "member": member,
+        "masked_phone": mask_phone(member.phone) if member else "",
+        "masked_id": mask_id_number(member.id_number) if member else "",
+        "points": selectors.points_total(member) if member else 0,
+        "ledger": list(selectors.points_of(member)[:5]) if member else [],
+        "activities": list(selectors.activities_list(request.user, upcoming=True)[:20]),
+        "posts": list(
+            PostHolder.objects.filter(member=member, until__isnull=True).select_related(
+                "post", "post__organisation"
+            )
+        )
+        if member
+        else [],
+        "central": central,
+        "households": list(selectors.households_of(central)) if central else [],
+        "visits": list(selectors.visits_of(central)[:5]) if central else [],
+        "organises": bool(v.manage_paths or v.superuser),
+    }
+
+
+@login_required
+def home(request):
+    """``/party/``: the signed-in member's (or secretary's) party work."""
+    return render(request, "party/home.html", _context(request))
+
+
+@login_required
+@require_POST
+def act(request, activity_id: int, action: str):
+    """Sign up, cancel, check in or out (``code`` from the organiser) from the member's page."""
+    if action not in ACTIONS:
+        return redirect("party:home")
+    run, with_code = ACTIONS[action]
+    try:
+        activity = access.access_activity(request.user, pk=activity_id)
+        kwargs = {"code": request.POST.get("code", "")} if with_code else {}
+        run(actor=request.user, activity=activity, **kwargs)
+    except DomainError as error:
+        text = (
+            "；".join(m for ms in error.fields.values() for m in ms) if error.fields else str(error.message)
+        )
+        context = _context(request)
+        context.update(error=text, failed_activity=activity_id)
+        return render(request, "party/home.html", context, status=error.status)
+    messages.success(
+        request,
+        {
+            "signup": _("Signed up."),
+            "cancel": _("Sign-up cancelled."),
+            "check-in": _("Checked in."),
+            "check-out": _("Checked out; your hours are counted."),
+        }[action],
+    )
+    return redirect("party:home")
+
+
+@login_required
+def code(request, activity_id: int):
+    """``/party/activities/<id>/code/``: the organiser shows the check-in code on site."""
+    activity = access.access_activity(request.user, pk=activity_id)
+    access.require_manage(request.user, activity.organisation.path)
+    current, until = services.checkin_code(activity)
+    return render(request, "party/code.html", {"activity": activity, "code": current, "until": until})
