@@ -279,16 +279,40 @@ class PostActivityOut(Schema):
 
 class FiguresOut(Schema):
     scope: str
-    quarter_start: date
-    quarter_end: date
+    start: date
+    end: date
     members: int
     in_grids: int
     in_service: int
     registrations: int
     central_households: int
     linked_households: int
+    grids: int
+    grids_covered: int
     visits: int
     post_hours: float
+    activities: int
+    volunteer_hours: float
+    points: int
+
+
+class OrganisationFiguresOut(Schema):
+    organisation: int
+    name: str
+    kind: str
+    path: str
+    members: int
+    central_households: int
+    post_hours: float
+    volunteer_hours: float
+    points: int
+
+
+class OrganisationFiguresListOut(Schema):
+    scope: str
+    start: date
+    end: date
+    rows: list[OrganisationFiguresOut]
 
 
 # --- Helpers -------------------------------------------------------------------------------------
@@ -571,12 +595,77 @@ def post_activity_create(request, holder_id: int, payload: PostActivityIn):
 # --- Figures -------------------------------------------------------------------------------------
 
 
-@router.get("/figures", response=FiguresOut, summary="Party work within a territory, this quarter")
-def figures_get(request, scope: str = "", on: date | None = None):
+def _period(start: date | None, end: date | None) -> tuple[date, date]:
+    """A range of days (default: this quarter so far), at most 731 days."""
+    today = timezone.localdate()
+    if start is None and end is None:
+        return selectors.quarter_of(today)
+    end = end or today
+    start = start or selectors.quarter_of(end)[0]
+    if start > end:
+        raise ValidationFailed(fields={"end": [_("The range ends before it starts.")]})
+    if (end - start).days > 731:
+        raise ValidationFailed(fields={"end": [_("A range is at most %(n)d days.") % {"n": 731}]})
+    return start, end
+
+
+@router.get(
+    "/figures",
+    response=FiguresOut,
+    summary="Party work within a territory for a period (default this quarter)",
+)
+def figures_get(request, scope: str = "", start: date | None = None, end: date | None = None):
     path = access.access_scope(request.user, scope)
-    day = on or timezone.localdate()
-    first, last = selectors.quarter_of(day)
-    return FiguresOut(scope=path, quarter_start=first, quarter_end=last, **selectors.figures(path, on=day))
+    start, end = _period(start, end)
+    return FiguresOut(scope=path, start=start, end=end, **selectors.figures(path, start=start, end=end))
+
+
+@router.get(
+    "/figures/organisations",
+    response=OrganisationFiguresListOut,
+    summary="Party work by party organisation within a territory for a period",
+)
+def figures_by_organisation_get(request, scope: str = "", start: date | None = None, end: date | None = None):
+    path = access.access_scope(request.user, scope)
+    start, end = _period(start, end)
+    rows = selectors.figures_by_organisation(path, start=start, end=end)
+    return OrganisationFiguresListOut(scope=path, start=start, end=end, rows=rows)
+
+
+# --- Pairings (结对) ---------------------------------------------------------------------------------
+
+
+class PairingIn(Schema):
+    organisation_id: int | None = None
+    community: str = ""
+    since: date | None = None
+
+
+class PairingOut(Schema):
+    id: int
+    organisation: OrganisationOut
+    community: PlaceOut
+    since: date
+
+
+@router.get(
+    "/pairings", response=list[PairingOut], summary="Units paired with communities within my territory"
+)
+@paginate(PageNumberPagination, page_size=50)
+def pairing_list(request, scope: str = ""):
+    path = access.access_scope(request.user, scope)
+    return selectors.pairings_within(path)
+
+
+@router.post("/pairings", response={201: PairingOut}, summary="Pair a unit with a community (结对)")
+def pairing_create(request, payload: PairingIn):
+    access.require_manager(request.user)
+    return services.pairing_create(
+        actor=request.user,
+        organisation=_organisation(payload.organisation_id),
+        community=_place(payload.community, "community"),
+        since=payload.since,
+    )
 
 
 # --- Volunteer activities ------------------------------------------------------------------------
@@ -841,13 +930,7 @@ def member_points_adjust(request, member_id: int, payload: AdjustIn):
 @router.get("/rankings", response=RankingOut, summary="Members and paired units ranked by points in a period")
 def rankings_get(request, scope: str = "", start: date | None = None, end: date | None = None):
     path = access.access_scope(request.user, scope)
-    today = timezone.localdate()
-    end = end or today
-    start = start or selectors.quarter_of(end)[0]
-    if start > end:
-        raise ValidationFailed(fields={"end": [_("The range ends before it starts.")]})
-    if (end - start).days > 731:
-        raise ValidationFailed(fields={"end": [_("A range is at most %(n)d days.") % {"n": 731}]})
+    start, end = _period(start, end)
     members = selectors.member_ranking(path, start=start, end=end)
     units = selectors.unit_ranking(path, start=start, end=end)
     return RankingOut(

@@ -29,9 +29,10 @@ class PartyConfig(AppConfig):
 
         from gridgov.core.registry import ScreenFigure
 
-        from .selectors import figures
+        from .selectors import figures, quarter_of
 
-        found = figures(scope, on=timezone.localdate())
+        start, end = quarter_of(timezone.localdate())
+        found = figures(scope, start=start, end=end)
         return [
             ScreenFigure(_("party members"), found["members"]),
             ScreenFigure(_("central households"), found["central_households"]),

@@ -8,9 +8,11 @@ from django.db.models import Count, Exists, OuterRef, Q, Subquery, Sum
 from django.utils import timezone
 
 from gridgov.core.scoping import within
+from gridgov.orgs.models import GRID_LEVELS, OrgUnit, PartyOrganisation
 
 from . import access
 from .models import (
+    ActivityStatus,
     CentralHousehold,
     DualRegistration,
     LinkedHousehold,
@@ -97,27 +99,100 @@ def posts_list(user):
     )
 
 
-def figures(path: str, *, on: date) -> dict[str, int | float]:
-    """Party work within ``path`` ("" for everywhere): active members (of them in grids and
-    in service), dual registrations, central households, the households they look after,
-    visits and post activity hours in ``on``'s quarter. Five queries."""
+def figures(path: str, *, start: date, end: date) -> dict[str, int | float]:
+    """Party work within ``path`` ("" for everywhere): active members (of them in grids and in
+    service), dual registrations, central households, the households they look after, the
+    grids with a central household among all grids; and in [start, end]: visits, post activity
+    hours, volunteer activities held and their hours, points earned. Nine queries."""
     scope = within(path) if path else Q()
-    first, last = quarter_of(on)
     members = PartyMember.objects.filter(scope, status=MemberStatus.ACTIVE).aggregate(
         members=Count("pk"),
         in_grids=Count("pk", filter=Q(grid__isnull=False)),
         in_service=Count("pk", filter=Q(in_service=True)),
     )
+    centrals = CentralHousehold.objects.filter(scope).aggregate(
+        central_households=Count("pk"), grids_covered=Count("grid_id", distinct=True)
+    )
+    held = VolunteerActivity.objects.filter(
+        scope, status=ActivityStatus.PUBLISHED, starts_at__date__range=(start, end)
+    )
     return {
         **members,
+        **centrals,
         "registrations": DualRegistration.objects.filter(scope).count(),
-        "central_households": CentralHousehold.objects.filter(scope).count(),
         "linked_households": LinkedHousehold.objects.filter(scope).count(),
-        "visits": Visit.objects.filter(scope, visited_on__range=(first, last)).count(),
+        "grids": OrgUnit.objects.filter(scope, level__in=GRID_LEVELS, is_active=True).count(),
+        "visits": Visit.objects.filter(scope, visited_on__range=(start, end)).count(),
         "post_hours": float(
-            PostActivity.objects.filter(scope, on__range=(first, last)).aggregate(h=Sum("hours"))["h"] or 0
+            PostActivity.objects.filter(scope, on__range=(start, end)).aggregate(h=Sum("hours"))["h"] or 0
         ),
+        "activities": held.count(),
+        "volunteer_hours": float(
+            SignUp.objects.filter(activity__in=held.values("pk")).aggregate(h=Sum("hours"))["h"] or 0
+        ),
+        "points": PointEntry.objects.filter(scope, at__date__range=(start, end)).aggregate(p=Sum("points"))[
+            "p"
+        ]
+        or 0,
     }
+
+
+def figures_by_organisation(path: str, *, start: date, end: date) -> list[dict]:
+    """The same figures by party organisation within ``path``: its active members, central
+    households, and in [start, end] its members' post and volunteer hours and points. Five
+    queries, whatever the number of organisations."""
+    scope = within(path) if path else Q()
+    organisations = list(
+        PartyOrganisation.objects.filter(scope).order_by("path", "name").values("pk", "name", "kind", "path")
+    )
+
+    def grouped(qs, field: str, **sums) -> dict[int, dict]:
+        return {row.pop(field): row for row in qs.values(field).annotate(**sums).order_by()}
+
+    members = grouped(
+        PartyMember.objects.filter(
+            organisation__in=[o["pk"] for o in organisations], status=MemberStatus.ACTIVE
+        ),
+        "organisation_id",
+        members=Count("pk"),
+        central_households=Count("central_household", distinct=True),
+    )
+    post_hours = grouped(
+        PostActivity.objects.filter(
+            on__range=(start, end), holder__member__organisation__in=[o["pk"] for o in organisations]
+        ),
+        "holder__member__organisation_id",
+        post_hours=Sum("hours"),
+    )
+    volunteer = grouped(
+        SignUp.objects.filter(
+            activity__starts_at__date__range=(start, end),
+            member__organisation__in=[o["pk"] for o in organisations],
+        ),
+        "member__organisation_id",
+        volunteer_hours=Sum("hours"),
+    )
+    points = grouped(
+        PointEntry.objects.filter(
+            at__date__range=(start, end), member__organisation__in=[o["pk"] for o in organisations]
+        ),
+        "member__organisation_id",
+        points=Sum("points"),
+    )
+    return [
+        {
+            "organisation": o["pk"],
+            "name": o["name"],
+            "kind": o["kind"],
+            "path": o["path"],
+            "members": members.get(o["pk"], {}).get("members", 0),
+            "central_households": members.get(o["pk"], {}).get("central_households", 0),
+            "post_hours": float(post_hours.get(o["pk"], {}).get("post_hours") or 0),
+            "volunteer_hours": float(volunteer.get(o["pk"], {}).get("volunteer_hours") or 0),
+            "points": points.get(o["pk"], {}).get("points") or 0,
+        }
+        for o in organisations
+    ]
 
 
 def activities_list(user, *, upcoming: bool = False, now=None):
@@ -196,3 +271,12 @@ def unit_ranking(path: str, *, start, end) -> list[tuple[int, str, int, int]]:
             total, members = earned.get(organisation_id, (0, 0))
             totals[organisation_id] = [organisation_id, name, total, members]
     return sorted((tuple(v) for v in totals.values()), key=lambda r: (-r[2], r[1]))
+
+
+def pairings_within(path: str):
+    """The pairings with communities within ``path``, with their organisation and community."""
+    return (
+        Pairing.objects.filter(within(path) if path else Q())
+        .select_related("organisation", "community")
+        .order_by("path", "pk")
+    )

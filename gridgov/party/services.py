@@ -30,6 +30,7 @@ from .models import (
     DualRegistration,
     LinkedHousehold,
     MemberStatus,
+    Pairing,
     PartyMember,
     PointEntry,
     PointRule,
@@ -615,3 +616,16 @@ def signup_check_out(*, actor, activity: VolunteerActivity, code: str, at: datet
         at=now,
     )
     return signup
+
+
+@transaction.atomic
+def pairing_create(
+    *, actor, organisation: PartyOrganisation, community: OrgUnit, since: date | None = None
+) -> Pairing:
+    """Pair a unit (its party organisation) with a community or village (结对): a secretary
+    covering the community. Once (409)."""
+    access.require_manage(actor, community.path)
+    if community.level != Level.COMMUNITY:
+        raise ValidationFailed(fields={"community": [_("Choose a community or village.")]})
+    pairing = Pairing(organisation=organisation, community=community, since=since or timezone.localdate())
+    return _saved(pairing, _("This unit is already paired with this community."))

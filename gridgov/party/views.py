@@ -1,11 +1,13 @@
 """Party work on the phone: a member's page (their card, points, the activities they may join
 with sign-up, check-in and check-out by the organiser's code, their posts, and for a central
-household its households and visits) and the organiser's code page, which shows the current
+household its households and visits; for a secretary, the in-service members registered in
+the territory and whether each served this quarter) and the organiser's code page, which shows the current
 check-in code large and renews it without reloading."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -46,6 +48,9 @@ def _context(request) -> dict:
         "households": list(selectors.households_of(central)) if central else [],
         "visits": list(selectors.visits_of(central)[:5]) if central else [],
         "organises": bool(v.manage_paths or v.superuser),
+        "registrations": list(selectors.registrations_of(v.manage_paths[0], on=timezone.localdate())[:50])
+        if v.manage_paths
+        else [],
     }
 
 

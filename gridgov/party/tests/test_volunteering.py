@@ -208,3 +208,52 @@ def test_the_activity_list_takes_the_same_queries_for_few_and_many(client, world
     for _ in range(5):
         publish(client, world, party)
     assert (count(party.wang_user), count(party.secretary)) == few
+
+
+@pytest.mark.django_db
+def test_a_paired_unit_is_ranked_by_what_its_members_do_in_its_community(client, world, party):
+    # given the county bureau's branch paired with 张家村 by the village's secretary, once
+    payload = {"organisation_id": party.bureau_branch.pk, "community": world.t.village.path}
+    status, body = call(client, party.secretary, "post", "pairings", payload)
+    assert status == 201 and body["community"]["name"] == "张家村"
+    assert call(client, party.secretary, "post", "pairings", payload)[0] == 409
+    assert call(client, party.sibling_secretary, "post", "pairings", payload)[0] == 403
+    status, body = call(
+        client, party.secretary, "post", "pairings", {**payload, "community": world.t.grid.path}
+    )
+    assert status == 400 and "community" in body["fields"]
+    # when 李在职 (organised at the bureau, living in 张家村) earns points there
+    services.points_adjust(actor=party.county_secretary, member=party.li, points=6, reason="结对社区志愿服务")
+    # then the bureau's branch is ranked with her points, and the pairing is listed
+    status, ranking = call(client, party.secretary, "get", f"rankings?scope={world.t.village.path}")
+    assert [(u["name"], u["points"], u["members"]) for u in ranking["units"]] == [
+        ("盘山县住建局机关党支部", 6, 1)
+    ]
+    status, body = call(client, party.secretary, "get", f"pairings?scope={world.t.village.path}")
+    assert [p["organisation"]["name"] for p in body["items"]] == ["盘山县住建局机关党支部"]
+
+
+@pytest.mark.django_db
+def test_figures_by_organisation_take_the_same_queries_for_few_and_many(client, world, party):
+    from gridgov.orgs.models import PartyKind
+    from gridgov.orgs.services import party_organisation_ensure
+
+    def count() -> int:
+        client.force_login(party.county_secretary)
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(f"/api/party/figures/organisations?scope={world.t.county.path}")
+        assert response.status_code == 200
+        return len(queries)
+
+    few = count()
+    for i in range(4):
+        org = party_organisation_ensure(
+            org_unit=world.t.grid, name=f"党小组{i}", kind=PartyKind.PARTY_GROUP, parent=world.units["branch"]
+        )
+        services.member_create(
+            actor=party.secretary, organisation=org, grid=world.t.grid, name=f"组员{i}", gender="male"
+        )
+    assert count() == few
+    client.force_login(party.county_secretary)
+    rows = client.get(f"/api/party/figures/organisations?scope={world.t.county.path}").json()["rows"]
+    assert {r["name"]: r["members"] for r in rows}["党小组0"] == 1
