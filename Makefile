@@ -53,7 +53,7 @@ format: setup
 messages: setup
 	for d in gridgov/*/ ; do if [ -d $$d/locale ]; then (cd $$d && ../../$(BIN)/django-admin makemessages -l zh_Hans --no-obsolete) || exit 1; fi; done
 	$(BIN)/python manage.py makemessages -l zh_Hans --no-obsolete -i 'gridgov/core/*' -i 'gridgov/accounts/*' \
-		-i 'gridgov/orgs/*' -i 'gridgov/geo/*' -i 'gridgov/catalogue/*' -i 'gridgov/cases/*' -i 'gridgov/open311/*' -i 'gridgov/enterprises/*' -i 'gridgov/insights/*' -i 'gridgov/party/*' -i '.venv/*' -i 'var/*' -i 'bench/*'
+		-i 'gridgov/orgs/*' -i 'gridgov/geo/*' -i 'gridgov/catalogue/*' -i 'gridgov/cases/*' -i 'gridgov/open311/*' -i 'gridgov/enterprises/*' -i 'gridgov/insights/*' -i 'gridgov/party/*' -i 'gridgov/wishes/*' -i '.venv/*' -i 'var/*' -i 'bench/*'
 	$(BIN)/python manage.py compilemessages -l zh_Hans --ignore=.venv
 
 clean:

@@ -97,6 +97,7 @@ def _register_routers():
     from gridgov.insights.api import router as insights_router
     from gridgov.orgs.api import router as orgs_router
     from gridgov.party.api import router as party_router
+    from gridgov.wishes.api import router as wishes_router
 
     api.add_router("/orgs/", orgs_router)
     api.add_router("/geo/", geo_router)
@@ -106,6 +107,7 @@ def _register_routers():
     api.add_router("/catalogue/", catalogue_router)
     api.add_router("/enterprises/", enterprises_router)
     api.add_router("/party/", party_router)
+    api.add_router("/wishes/", wishes_router)
     api.add_router("/insights/", insights_router)
 
 

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "gridgov.open311",
     "gridgov.enterprises",
     "gridgov.party",
+    "gridgov.wishes",
     "gridgov.insights",
 ]
 
@@ -270,6 +271,8 @@ GRIDGOV_EXTENSION_MAX_DAYS = int(os.environ.get("GRIDGOV_EXTENSION_MAX_DAYS", "1
 GRIDGOV_BOARD_REFRESH_SECONDS = int(os.environ.get("GRIDGOV_BOARD_REFRESH_SECONDS", "30"))
 # Party building: the most households one central household (党员中心户) looks after.
 GRIDGOV_CENTRAL_HOUSEHOLDS_MAX = int(os.environ.get("GRIDGOV_CENTRAL_HOUSEHOLDS_MAX", "15"))
+# Micro-wishes: published wishes nobody claimed for this many days are flagged to the branch.
+GRIDGOV_WISH_UNCLAIMED_DAYS = int(os.environ.get("GRIDGOV_WISH_UNCLAIMED_DAYS", "14"))
 # Volunteer activities: how long an organiser's check-in code holds (seconds), how early before
 # the start members may check in (minutes), and wrong codes allowed per member per minute.
 GRIDGOV_CHECKIN_CODE_SECONDS = int(os.environ.get("GRIDGOV_CHECKIN_CODE_SECONDS", "120"))

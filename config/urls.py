@@ -10,6 +10,7 @@ urlpatterns = [
     path("orgs/", include("gridgov.orgs.urls")),
     path("cases/", include("gridgov.cases.urls")),
     path("insights/", include("gridgov.insights.urls")),
+    path("wishes/", include("gridgov.wishes.urls")),
     path("party/", include("gridgov.party.urls")),
     path("admin/", admin.site.urls),
     path("api/", api.urls),

@@ -264,6 +264,7 @@ def test_the_big_screen_payload_in_one_answer(client, world, street_month):
         "党员中心户",
         "联系户",
         "双报到党员",
+        "微心愿认领",
     }
     # and a page to show it, for the scope's readers
     client.force_login(world.users.county_centre)
