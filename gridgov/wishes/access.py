@@ -218,7 +218,10 @@ def claimer_for(user, wish: Wish, *, organisation_id: int | None = None, member=
 
 def access_pledge(user, *, pk: int) -> Pledge:
     """One of the user's own pledges (404 for anyone else's)."""
-    found = Pledge.objects.filter(pk=pk, claimer_id=viewer(user).user_id).select_related("wish").first()
-    if found is None or viewer(user).user_id is None:
+    user_id = viewer(user).user_id
+    found = None
+    if user_id is not None:
+        found = Pledge.objects.filter(pk=pk, claimer_id=user_id).select_related("wish").first()
+    if found is None:
         raise NotFound()
     return found

@@ -61,8 +61,8 @@ def _moment(day: date) -> datetime:
 
 def figures(path: str, start: date, end: date) -> dict[str, int]:
     """Wishes within ``path`` ("" for everywhere) from ``start`` to ``end`` (both days
-    included): posted, published, claimed (a first live pledge in the period… counted as the
-    wishes with any live pledge made in it), fulfilled and confirmed. Two queries."""
+    included): posted, published, claimed (with at least one live pledge made in the period),
+    fulfilled and confirmed. Two queries."""
     scope = within(path) if path else Q()
     low, high = _moment(start), _moment(end + timedelta(days=1))
 
