@@ -8,17 +8,19 @@ class PartyConfig(AppConfig):
     verbose_name = _("Party building")
 
     def menu_entries(self, user):
-        """Party members and secretaries have their party service page."""
+        """Party members and secretaries have their party service page (read from the
+        memberships every menu shares: no query of its own)."""
         from django.urls import reverse
 
         from gridgov.core.registry import MenuEntry
-
-        from .access import viewer
+        from gridgov.orgs.models import Role
+        from gridgov.orgs.selectors import membership_rows
 
         if not getattr(user, "is_authenticated", False):
             return []
-        v = viewer(user)
-        if v.member_id is None and not v.manage_paths:
+        if not any(
+            role in (Role.PARTY_MEMBER, Role.PARTY_SECRETARY) for role, _p, _u in membership_rows(user)
+        ):
             return []
         return [MenuEntry(_("Party service"), reverse("party:home"), order=60)]
 
