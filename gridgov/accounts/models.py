@@ -165,6 +165,7 @@ class NotificationKind(models.TextChoices):
     OVERDUE = "overdue", _("overdue")
     PLEASE_RATE = "please_rate", _("fixed — please rate")
     CASE_UPDATE = "case_update", _("case update")
+    WISH_UNCLAIMED = "wish_unclaimed", _("micro-wish unclaimed")
 
 
 class Notification(models.Model):

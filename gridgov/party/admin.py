@@ -4,13 +4,19 @@ from django.contrib import admin
 
 from .models import (
     CentralHousehold,
+    Deputy,
     DualRegistration,
     LinkedHousehold,
+    Pairing,
     PartyMember,
+    PointEntry,
+    PointRule,
     PostActivity,
     PostHolder,
     ServicePost,
+    SignUp,
     Visit,
+    VolunteerActivity,
 )
 
 
@@ -70,3 +76,61 @@ class PostActivityAdmin(admin.ModelAdmin):
     list_display = ["on", "holder", "hours", "summary"]
     raw_id_fields = ["holder"]
     readonly_fields = ["path"]
+
+
+@admin.register(Pairing)
+class PairingAdmin(admin.ModelAdmin):
+    list_display = ["organisation", "community", "since"]
+    raw_id_fields = ["organisation", "community"]
+    readonly_fields = ["path"]
+
+
+@admin.register(Deputy)
+class DeputyAdmin(admin.ModelAdmin):
+    list_display = ["user", "kind", "area"]
+    list_filter = ["kind"]
+    raw_id_fields = ["user", "area"]
+    readonly_fields = ["path"]
+
+
+@admin.register(PointRule)
+class PointRuleAdmin(admin.ModelAdmin):
+    """The points of each rule are configurable here; the ledger keeps what was earned."""
+
+    list_display = ["code", "name", "points", "is_active"]
+    list_editable = ["points", "is_active"]
+
+
+@admin.register(PointEntry)
+class PointEntryAdmin(admin.ModelAdmin):
+    """Read only: the ledger is written by the services and corrected by new lines."""
+
+    list_display = ["at", "member", "rule", "points", "reason", "created_by"]
+    list_filter = ["rule"]
+    search_fields = ["member__name", "reason", "source"]
+    date_hierarchy = "at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class SignUpInline(admin.TabularInline):
+    model = SignUp
+    extra = 0
+    raw_id_fields = ["member"]
+
+
+@admin.register(VolunteerActivity)
+class VolunteerActivityAdmin(admin.ModelAdmin):
+    list_display = ["title", "organisation", "starts_at", "slots", "status"]
+    list_filter = ["status"]
+    raw_id_fields = ["organisation", "place", "created_by"]
+    readonly_fields = ["path"]
+    exclude = ["secret"]
+    inlines = [SignUpInline]

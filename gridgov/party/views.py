@@ -1,6 +1,6 @@
 """Party work on the phone: a member's page (their card, points, the activities they may join
 with sign-up, check-in and check-out by the organiser's code, their posts, and for a central
-household its households and visits; for a secretary, the in-service members registered in
+household its households and visits, a follow-up made a case in one step; for a secretary, the in-service members registered in
 the territory and whether each served this quarter) and the organiser's code page, which shows the current
 check-in code large and renews it without reloading."""
 
@@ -11,7 +11,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from gridgov.core.errors import DomainError
+from gridgov.catalogue.models import Category
+from gridgov.catalogue.selectors import categories_reportable
+from gridgov.core.errors import DomainError, ValidationFailed
 from gridgov.core.masking import mask_id_number, mask_phone
 
 from . import access, selectors, services
@@ -47,6 +49,7 @@ def _context(request) -> dict:
         "central": central,
         "households": list(selectors.households_of(central)) if central else [],
         "visits": list(selectors.visits_of(central)[:5]) if central else [],
+        "categories": list(categories_reportable()) if central else [],
         "organises": bool(v.manage_paths or v.superuser),
         "registrations": list(selectors.registrations_of(v.manage_paths[0], on=timezone.localdate())[:50])
         if v.manage_paths
@@ -97,3 +100,24 @@ def code(request, activity_id: int):
     access.require_manage(request.user, activity.organisation.path)
     current, until = services.checkin_code(activity)
     return render(request, "party/code.html", {"activity": activity, "code": current, "until": until})
+
+
+@login_required
+@require_POST
+def visit_case(request, visit_id: int):
+    """A visit's follow-up becomes a case, in the category chosen beside it."""
+    try:
+        visit = access.access_visit(request.user, pk=visit_id)
+        category = Category.objects.filter(code=request.POST.get("category", "")).first()
+        if category is None:
+            raise ValidationFailed(fields={"category": [_("Choose a category.")]})
+        case = services.visit_to_case(actor=request.user, visit=visit, category=category)
+    except DomainError as error:
+        text = (
+            "；".join(m for ms in error.fields.values() for m in ms) if error.fields else str(error.message)
+        )
+        context = _context(request)
+        context.update(error=text)
+        return render(request, "party/home.html", context, status=error.status)
+    messages.success(request, _("The follow-up is case %(number)s.") % {"number": case.number})
+    return redirect("party:home")

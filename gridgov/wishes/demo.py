@@ -31,24 +31,40 @@ from .models import (
 
 SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏薛叶"
 GIVEN = "桂兰玉珍凤芝淑华秀英德福长顺宝山春生小雨欣怡子涵浩然金凤树林振华"
+_E, _C, _S, _L, _B = (
+    VulnerableGroup.ELDERLY_ALONE,
+    VulnerableGroup.LEFT_BEHIND_CHILD,
+    VulnerableGroup.SICK_OR_DISABLED,
+    VulnerableGroup.SUBSISTENCE,
+    VulnerableGroup.BEREAVED_ELDERLY,
+)
+#: (category, title, description, units, the groups it fits)
 WISHES = (
-    (WishCategory.NECESSITIES, "冬季棉被一床", "老人独居，家中被褥陈旧，希望冬天有一床厚棉被。", 1),
-    (WishCategory.NECESSITIES, "大米（10斤装）", "家庭收入微薄，希望得到一些大米补贴日常生活。", 10),
-    (WishCategory.NECESSITIES, "食用油（5升装）", "希望得到几桶食用油。", 4),
-    (WishCategory.NECESSITIES, "冬季棉衣两件", "天气转冷，希望添置保暖棉衣。", 2),
-    (WishCategory.STUDY, "书包和文具一套", "孩子父母在外务工，希望新学期有一个新书包。", 1),
-    (WishCategory.STUDY, "课外读物", "孩子喜欢看书，希望得到几本适合小学生的课外书。", 5),
-    (WishCategory.HEALTH, "电子血压计一台", "老人患高血压，需要在家测量血压。", 1),
-    (WishCategory.HEALTH, "助行器一个", "腿脚不便，出门需要助行器。", 1),
-    (WishCategory.SERVICE, "每月上门理发", "行动不便，希望有人上门理发。", 4),
-    (WishCategory.SERVICE, "陪同就医", "需要定期去医院复查，希望有人陪同。", 3),
-    (WishCategory.OTHER, "一次全家福拍摄", "希望和老伴拍一张全家福。", 1),
+    (WishCategory.NECESSITIES, "冬季棉被一床", "老人独居，家中被褥陈旧，希望冬天有一床厚棉被。", 1, (_E, _B)),
+    (
+        WishCategory.NECESSITIES,
+        "大米（10斤装）",
+        "家庭收入微薄，希望得到一些大米补贴日常生活。",
+        10,
+        (_L, _S),
+    ),
+    (WishCategory.NECESSITIES, "食用油（5升装）", "希望得到几桶食用油。", 4, (_L, _S, _E)),
+    (WishCategory.NECESSITIES, "冬季棉衣两件", "天气转冷，希望添置保暖棉衣。", 2, (_E, _C, _L)),
+    (WishCategory.STUDY, "书包和文具一套", "孩子父母在外务工，希望新学期有一个新书包。", 1, (_C,)),
+    (WishCategory.STUDY, "课外读物", "孩子喜欢看书，希望得到几本适合小学生的课外书。", 5, (_C, _L)),
+    (WishCategory.HEALTH, "电子血压计一台", "老人患高血压，需要在家测量血压。", 1, (_E, _B, _S)),
+    (WishCategory.HEALTH, "助行器一个", "腿脚不便，出门需要助行器。", 1, (_S, _E)),
+    (WishCategory.SERVICE, "每月上门理发", "行动不便，希望有人上门理发。", 4, (_E, _S, _B)),
+    (WishCategory.SERVICE, "陪同就医", "需要定期去医院复查，希望有人陪同。", 3, (_E, _B, _S)),
+    (WishCategory.OTHER, "一次全家福拍摄", "希望和老伴拍一张全家福。", 1, (_E, _B)),
 )
-THANKS = (
-    "感谢党员同志送来的温暖，老人家特别高兴！",
-    "谢谢社区和结对党员的关心，孩子收到礼物很开心。",
-    "感谢大家帮助我们家渡过难关。",
-)
+#: Thanks, by who says them.
+THANKS = {
+    "elderly": ("感谢党员同志送来的温暖，老人家特别高兴！", "谢谢大家惦记着我这个老人。"),
+    "child": ("谢谢社区和结对党员的关心，孩子收到礼物很开心。",),
+    "family": ("感谢大家帮助我们家渡过难关。", "谢谢党员志愿者，帮了我们大忙。"),
+}
+THANKS_BY_GROUP = {_E: "elderly", _B: "elderly", _C: "child", _S: "family", _L: "family"}
 #: How many wishes in each state (230 claimed: partly, fully, fulfilled, confirmed, thanked).
 PLAN = (
     ("pending", 20),
@@ -84,16 +100,16 @@ def load_demo(out) -> None:
         for _ in range(count):
             n += 1
             grid = grids[n % len(grids)]
-            category, title, description, units = WISHES[n % len(WISHES)]
+            category, title, description, units, groups = WISHES[n % len(WISHES)]
             if state == "partly" and units == 1:
-                category, title, description, units = WISHES[1]
+                category, title, description, units, groups = WISHES[1]
             created = now - timedelta(days=rng.randint(3, 60), hours=rng.randint(0, 12))
             published = None if state in ("pending", "rejected") else created + timedelta(days=1)
             wish = Wish(
                 title=title,
                 description=description,
                 category=category,
-                group=rng.choice(VulnerableGroup.values),
+                group=rng.choice(groups),
                 beneficiary_name=rng.choice(SURNAMES) + GIVEN[rng.randrange(0, len(GIVEN) - 1, 2) :][:2],
                 beneficiary_phone=f"1390430{n:04d}",
                 beneficiary_address=f"{grid.name}{n % 40 + 1}栋{n % 6 + 1}单元{n % 30 + 101}室",
@@ -121,7 +137,8 @@ def load_demo(out) -> None:
             if state in ("confirmed", "thanked"):
                 wish.confirmed_at = wish.fulfilled_at + timedelta(days=1)
             if state == "thanked":
-                wish.thanks, wish.thanked_at = rng.choice(THANKS), wish.confirmed_at + timedelta(hours=5)
+                thanks = THANKS[THANKS_BY_GROUP[wish.group]]
+                wish.thanks, wish.thanked_at = rng.choice(thanks), wish.confirmed_at + timedelta(hours=5)
             wishes.append(wish)
             states.append(state)
     wishes = Wish.objects.bulk_create(wishes, batch_size=500)

@@ -51,7 +51,7 @@ def flag_unclaimed(now: datetime | None = None) -> int:
             users = {u for p in path_prefixes(wish.community.path) for u in secretaries.get(p, ())}
             notifications_send(
                 user_ids=users,
-                kind=NotificationKind.OVERDUE,
+                kind=NotificationKind.WISH_UNCLAIMED,
                 title=_("Micro-wish “%(title)s” of %(community)s unclaimed for %(days)d days")
                 % {"title": wish.title, "community": wish.community.name, "days": days},
                 url=url,

@@ -82,3 +82,36 @@ def test_the_members_page_takes_the_same_queries_for_few_and_many_activities(cli
     for i in range(5):
         services.signup_create(actor=party.wang_user, activity=activity(world, party, title=f"活动{i}"))
     assert count() == few
+
+
+@pytest.mark.django_db
+def test_a_central_household_makes_a_follow_up_a_case_from_the_page(client, world, party):
+    from gridgov.cases.models import Case
+
+    central = services.central_designate(actor=party.secretary, member=party.wang)
+    household = services.household_add(
+        actor=party.secretary, central=central, head="姜玉君", address="张家村1组1号"
+    )
+    visit = services.visit_record(
+        actor=party.wang_user,
+        central=central,
+        household=household,
+        visited_on=timezone.localdate(),
+        asked="下水管堵了",
+        follow_up="排水沟堵塞，需疏通",
+    )
+    client.force_login(party.wang_user)
+    # given his page shows the follow-up with a category to choose
+    text = client.get("/party/").content.decode()
+    assert "排水沟堵塞，需疏通" in text and 'value="C0301"' in text
+    # when he sends it without a category, then the page says why, with a 400
+    response = client.post(f"/party/visits/{visit.pk}/case/", {"category": ""})
+    assert response.status_code == 400 and "请选择问题类别" in response.content.decode()
+    # when he chooses one, then the case exists and the page links it
+    response = client.post(f"/party/visits/{visit.pk}/case/", {"category": "C0301"})
+    assert response.status_code == 302
+    case = Case.objects.get()
+    assert case.number in client.get("/party/").content.decode()
+    # and another member cannot
+    client.force_login(party.li_user)
+    assert client.post(f"/party/visits/{visit.pk}/case/", {"category": "C0301"}).status_code == 404
