@@ -10,12 +10,6 @@ from gridgov.orgs.models import HandlingUnit, OrgUnit
 from .models import PREFIX_KIND, Category, CategoryKind, RoutingRule, SlaPolicy, Stage, Urgency
 
 
-def _failed(exc: DjangoValidationError) -> ValidationFailed:
-    return ValidationFailed(
-        fields={name: [str(m) for m in messages] for name, messages in exc.message_dict.items()}
-    )
-
-
 @transaction.atomic
 def category_create(
     *,
@@ -49,7 +43,7 @@ def category_create(
     try:
         category.full_clean()
     except DjangoValidationError as exc:
-        raise _failed(exc) from exc
+        raise ValidationFailed.from_django(exc) from exc
     category.save()
     return category
 

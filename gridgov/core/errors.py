@@ -25,6 +25,22 @@ class ValidationFailed(DomainError):
     code = "invalid"
     default_message = _("Some fields are not valid.")
 
+    @classmethod
+    def from_django(cls, exc) -> "ValidationFailed":
+        """Django's ``ValidationError`` (a model's ``full_clean``) as field messages."""
+        return cls(fields={name: [str(m) for m in messages] for name, messages in exc.message_dict.items()})
+
+
+def checked(instance, *, exclude=()) -> None:
+    """A model's own validation (fields and validators, not uniqueness: the database decides
+    that) as a 400 with field messages."""
+    from django.core.exceptions import ValidationError
+
+    try:
+        instance.full_clean(exclude=list(exclude), validate_unique=False, validate_constraints=False)
+    except ValidationError as exc:
+        raise ValidationFailed.from_django(exc) from None
+
 
 class NotFound(DomainError, Http404):
     """Missing and out of scope look the same (ARCHITECTURE §4.2). Also Django's ``Http404``,

@@ -13,12 +13,6 @@ from . import access
 from .models import Enterprise, Industry, Size
 
 
-def _failed(exc: DjangoValidationError) -> ValidationFailed:
-    return ValidationFailed(
-        fields={name: [str(m) for m in messages] for name, messages in exc.message_dict.items()}
-    )
-
-
 def _validate_and_save(enterprise: Enterprise, *, errors: dict[str, list[str]] | None = None) -> Enterprise:
     """Check every field (ours and the model's), then save; a concurrent registration of the
     same code is reported like any duplicate."""
@@ -27,7 +21,7 @@ def _validate_and_save(enterprise: Enterprise, *, errors: dict[str, list[str]] |
     try:
         enterprise.full_clean(exclude=["path", *errors])
     except DjangoValidationError as exc:
-        for name, messages in _failed(exc).fields.items():
+        for name, messages in ValidationFailed.from_django(exc).fields.items():
             errors.setdefault(name, []).extend(messages)
     if errors:
         raise ValidationFailed(fields=errors)

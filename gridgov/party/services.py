@@ -7,7 +7,6 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
@@ -18,7 +17,7 @@ from gridgov.cases import services as case_services
 from gridgov.cases.models import Case, Channel
 from gridgov.catalogue.models import Category
 from gridgov.core import audit
-from gridgov.core.errors import Conflict, PermissionDenied, RateLimited, ValidationFailed
+from gridgov.core.errors import Conflict, PermissionDenied, RateLimited, ValidationFailed, checked
 from gridgov.core.ratelimit import rate_limit_hit
 from gridgov.core.validators import normalize_id_number, normalize_mobile
 from gridgov.orgs.models import GRID_LEVELS, Level, OrgUnit, PartyOrganisation
@@ -61,16 +60,6 @@ MEMBER_FIELDS = (
 )
 
 
-def _checked(instance, *, exclude=()) -> None:
-    """Model validation as field messages (400)."""
-    try:
-        instance.full_clean(exclude=list(exclude), validate_unique=False, validate_constraints=False)
-    except DjangoValidationError as error:
-        raise ValidationFailed(
-            fields={k: [str(m) for m in v] for k, v in error.message_dict.items()}
-        ) from None
-
-
 def _grid(unit: OrgUnit | None, field: str = "grid") -> OrgUnit | None:
     if unit is not None and unit.level not in GRID_LEVELS:
         raise ValidationFailed(fields={field: [_("Choose a grid.")]})
@@ -100,7 +89,7 @@ def member_create(
     member.phone = normalize_mobile(member.phone) if member.phone else ""
     member.id_number = normalize_id_number(member.id_number)
     member.path = grid.path if grid else organisation.path
-    _checked(member, exclude=("user", "path"))
+    checked(member, exclude=("user", "path"))
     return _saved(member, _("A party member with this ID number is already registered."))
 
 
@@ -123,7 +112,7 @@ def member_update(
         setattr(member, name, value)
     member.phone = normalize_mobile(member.phone) if member.phone else ""
     member.id_number = normalize_id_number(member.id_number)
-    _checked(member, exclude=("user", "path"))
+    checked(member, exclude=("user", "path"))
     return _saved(member, _("A party member with this ID number is already registered."))
 
 
@@ -206,7 +195,7 @@ def household_add(
         note=note.strip(),
     )
     household.path = central.path
-    _checked(household, exclude=("central", "path"))
+    checked(household, exclude=("central", "path"))
     household.save()
     return household
 
@@ -253,7 +242,7 @@ def visit_record(
         created_by=actor,
     )
     visit.path = central.path
-    _checked(visit, exclude=("central", "household", "case", "created_by", "path"))
+    checked(visit, exclude=("central", "household", "case", "created_by", "path"))
     visit.save()
     points_award(
         member=central.member,
@@ -295,7 +284,7 @@ def post_create(*, actor, organisation: PartyOrganisation, kind: str, name: str,
     access.require_manage(actor, organisation.path)
     post = ServicePost(organisation=organisation, kind=kind, name=name.strip(), duties=duties.strip())
     post.path = organisation.path
-    _checked(post, exclude=("organisation", "path"))
+    checked(post, exclude=("organisation", "path"))
     return _saved(post, _("This organisation already has a post with this name."))
 
 
@@ -349,7 +338,7 @@ def activity_log(*, actor, holder: PostHolder, on: date, hours, summary: str) ->
         raise ValidationFailed(fields={"on": [_("An activity cannot be in the future.")]})
     activity = PostActivity(holder=holder, on=on, hours=hours, summary=summary.strip())
     activity.path = holder.post.path
-    _checked(activity, exclude=("holder", "path"))
+    checked(activity, exclude=("holder", "path"))
     if activity.hours <= 0 or activity.hours > 24:
         raise ValidationFailed(fields={"hours": [_("Between 0 and 24 hours.")]})
     activity.save()
@@ -491,7 +480,7 @@ def activity_publish(
         created_by=actor,
     )
     activity.path = place.path
-    _checked(activity, exclude=("organisation", "place", "created_by", "path", "secret"))
+    checked(activity, exclude=("organisation", "place", "created_by", "path", "secret"))
     activity.save()
     return activity
 

@@ -8,7 +8,6 @@ pledge more than the wish needs: the later one sees what remains.
 
 from datetime import datetime
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Sum
@@ -17,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from gridgov.cases.photos import photo_prepare
 from gridgov.core import audit
-from gridgov.core.errors import Conflict, InvalidTransition, PermissionDenied, ValidationFailed
+from gridgov.core.errors import Conflict, InvalidTransition, PermissionDenied, ValidationFailed, checked
 from gridgov.core.masking import mask_name, mask_phone, redact_text
 from gridgov.core.validators import normalize_mobile
 from gridgov.orgs.models import GRID_LEVELS, Level, OrgUnit
@@ -40,16 +39,6 @@ REVEALABLE = ("beneficiary_name", "beneficiary_phone", "beneficiary_address")
 MAX_UNITS = 9999
 MAX_CLAIM_MANY = 20
 POINTS_RULE = "wish_fulfilled"
-
-
-def _checked(instance, *, exclude=()) -> None:
-    """Model validation as field messages (400)."""
-    try:
-        instance.full_clean(exclude=list(exclude), validate_unique=False, validate_constraints=False)
-    except DjangoValidationError as error:
-        raise ValidationFailed(
-            fields={k: [str(m) for m in v] for k, v in error.message_dict.items()}
-        ) from None
 
 
 def public_text(text: str, *, name: str = "", phone: str = "", address: str = "") -> str:
@@ -119,7 +108,7 @@ def wish_create(
     wish.title = _public(wish, wish.title)
     wish.description = _public(wish, description)
     wish.path = grid.path
-    _checked(wish, exclude=("community", "grid", "path", "posted_by", "reviewed_by", "confirmed_by"))
+    checked(wish, exclude=("community", "grid", "path", "posted_by", "reviewed_by", "confirmed_by"))
     if not 1 <= wish.units_needed <= MAX_UNITS:
         raise ValidationFailed(
             fields={"units_needed": [_("Between 1 and %(max)d units.") % {"max": MAX_UNITS}]}
