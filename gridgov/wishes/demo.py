@@ -5,18 +5,21 @@ published and unclaimed (the older ones flagged), partly claimed by several memb
 (多对一), fully claimed, fulfilled, confirmed and thanked — 230 of them claimed by the
 street's party members, the confirmed ones with their points in the ledger. Beneficiaries are
 made up (phones in the 1390430 range). Bulk rows carry their paths, as ``save`` would give
-them. Loaded once: a second run changes nothing.
+them. In 张家村, three wishes collected and approved through the services, for ``dangyuan`` to
+claim from the wall. Loaded once: a second run changes nothing.
 """
 
 import random
 from datetime import timedelta
 
+from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from gridgov.orgs.demo import FANRONG
+from gridgov.orgs.demo import FANRONG, ZHANGJIA
 from gridgov.orgs.models import Level, OrgUnit
 from gridgov.party.models import PartyMember, PointEntry, PointRule
 
+from . import services
 from .models import (
     ClaimerKind,
     ClaimMode,
@@ -202,3 +205,48 @@ def load_demo(out) -> None:
         )
     claimed = sum(1 for w in wishes if w.units_pledged)
     out.write(f"Wishes: 繁荣街道 {len(wishes)} micro-wishes, {claimed} claimed with {len(pledges)} pledges.")
+    out.write(f"Wishes: 张家村 {_zhangjia()} published for its members to claim.")
+
+
+def _zhangjia() -> int:
+    """Three wishes 孟倩 (``mengqian``) collected in 张家村第1网格 and 张国强 (``zhangjia``)
+    approved, through the services: ``dangyuan`` (李秀梅, a member there) claims them from the
+    wall."""
+    User = get_user_model()
+    worker, secretary = User.objects.get(username="mengqian"), User.objects.get(username="zhangjia")
+    grid = OrgUnit.objects.filter(path__startswith=ZHANGJIA, level=Level.GRID2).order_by("path").first()
+    made = 0
+    for title, description, category, group, units, name in (
+        (
+            "冬季棉被一床",
+            "老人独居，家中被褥陈旧，希望冬天有一床厚棉被。",
+            WishCategory.NECESSITIES,
+            _E,
+            1,
+            "姜玉君",
+        ),
+        (
+            "大米（10斤装）",
+            "低保家庭，希望得到一些大米补贴日常生活。",
+            WishCategory.NECESSITIES,
+            _L,
+            6,
+            "侯巨",
+        ),
+        ("书包和文具一套", "孩子父母在外务工，希望新学期有一个新书包。", WishCategory.STUDY, _C, 1, "陈小雨"),
+    ):
+        wish = services.wish_create(
+            actor=worker,
+            grid=grid,
+            title=title,
+            description=description,
+            category=category,
+            group=group,
+            beneficiary_name=name,
+            beneficiary_phone=f"139043099{made:02d}",
+            beneficiary_address=f"张家村{made + 2}组{made + 6}号",
+            units_needed=units,
+        )
+        services.wish_review(actor=secretary, wish=wish, approve=True)
+        made += 1
+    return made
