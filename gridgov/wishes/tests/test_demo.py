@@ -6,7 +6,7 @@ import time
 import pytest
 from django.core.management import call_command
 
-from gridgov.orgs.demo import FANRONG
+from gridgov.orgs.demo import FANRONG, ZHANGJIA
 from gridgov.party.models import PointEntry
 from gridgov.wishes import demo
 from gridgov.wishes.models import Pledge, Wish
@@ -37,10 +37,13 @@ def test_demo_wishes_of_fanrong_in_every_state_and_rerunnable(client):
     assert all(p.startswith("1390430") for p in wishes.values_list("beneficiary_phone", flat=True))
     assert Pledge.objects.filter(member__isnull=True).count() == 0
     assert PointEntry.objects.filter(source__startswith="wishes.pledge:").exists()
-    # and the public wall shows them
+    # and 张家村 has three wishes published for its members to claim
+    zhangjia = Wish.objects.filter(path__startswith=ZHANGJIA)
+    assert list(zhangjia.values_list("status", "units_pledged")) == [("published", 0)] * 3
+    # and the public wall shows them all
     assert (
         client.get("/api/wishes/public").json()["count"]
-        == wishes.exclude(status__in=("pending", "rejected")).count()
+        == Wish.objects.exclude(status__in=("pending", "rejected")).count()
     )
     # when it is loaded again nothing changes
     before = (Wish.objects.count(), Pledge.objects.count(), PointEntry.objects.count())
