@@ -2,10 +2,14 @@ from django.contrib import admin
 from django.urls import include, path
 
 from config.api import api
+from gridgov.core import pwa
 from gridgov.core.views import home
 
 urlpatterns = [
     path("", home, name="home"),
+    path("manifest.webmanifest", pwa.manifest, name="manifest"),
+    path("sw.js", pwa.service_worker, name="service_worker"),
+    path("offline/", pwa.offline, name="offline"),
     path("accounts/", include("gridgov.accounts.urls")),
     path("orgs/", include("gridgov.orgs.urls")),
     path("cases/", include("gridgov.cases.urls")),

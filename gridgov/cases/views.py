@@ -30,6 +30,7 @@ from gridgov.catalogue.questions import LONGTEXT_MAX_LENGTH, TEXT_MAX_LENGTH, pa
 from gridgov.catalogue.selectors import categories_reportable, categories_usable
 from gridgov.core.errors import DomainError, PermissionDenied, ValidationFailed
 from gridgov.core.masking import mask_email, mask_name
+from gridgov.core.pinyin import initials
 from gridgov.core.scoping import within_any
 from gridgov.enterprises.selectors import enterprises_spoken_for
 from gridgov.orgs.models import HandlingUnit
@@ -201,6 +202,7 @@ def _categories_json(categories) -> list[dict]:
             "name": c.name,
             "major": c.parent.name,
             "keywords": c.keywords,
+            "initials": f"{initials(c.name)} {initials(c.parent.name)}",
             "questions": c.questions or [],
         }
         for c in categories

@@ -4,6 +4,7 @@ from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 
 from gridgov.core.cached import cached
 from gridgov.core.errors import NotFound
+from gridgov.core.pinyin import initials, may_be_initials
 from gridgov.orgs.models import HandlingUnit, path_prefixes
 
 from .models import REPORTABLE_KINDS, Category, RoutingRule, SlaPolicy
@@ -19,18 +20,29 @@ def categories_reportable(*, q: str = "") -> QuerySet[Category]:
     catalogue order.
 
     ``q`` is split on whitespace; every term must match the name, code, keywords or the
-    major's name (case-insensitive). One query.
+    major's name (case-insensitive), or, for a term of Latin letters, the pinyin initials of
+    the name or the major's ("lj" finds 垃圾满溢). One query, two with such a term.
     """
     qs = Category.objects.filter(
         parent__isnull=False, is_active=True, parent__is_active=True, kind__in=REPORTABLE_KINDS
     )
-    for term in q.split()[:MAX_QUERY_TERMS]:
-        qs = qs.filter(
+    terms = q.split()[:MAX_QUERY_TERMS]
+    spelled = None
+    if any(may_be_initials(term) for term in terms):
+        spelled = {
+            pk: f"{initials(name)} {initials(major)}"
+            for pk, name, major in qs.values_list("pk", "name", "parent__name")
+        }
+    for term in terms:
+        match = (
             Q(name__icontains=term)
             | Q(code__icontains=term)
             | Q(keywords__icontains=term)
             | Q(parent__name__icontains=term)
         )
+        if spelled is not None and may_be_initials(term):
+            match |= Q(pk__in=[pk for pk, letters in spelled.items() if term.lower() in letters])
+        qs = qs.filter(match)
     return qs.select_related("parent").order_by("parent__sort_order", "parent__code", "sort_order", "code")
 
 

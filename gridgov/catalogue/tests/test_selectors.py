@@ -30,6 +30,10 @@ def codes(qs) -> list[str]:
         ("牛皮癣", "E0201"),  # keyword
         ("红绿灯", "C0202"),  # keyword
         ("燃气 泄漏", "E0401"),  # every term must match
+        ("lj", "E0101"),  # the pinyin initials of 垃圾 (暴露垃圾)
+        ("JG", "C0101"),  # … of 井盖, any case
+        ("yllh", "C0401"),  # … of its major, 园林绿化 (树木倒伏)
+        ("jg qs", "C0101"),  # every term, initials too
     ],
 )
 def test_search_matches_name_code_and_keywords(db, q, expected):
@@ -63,6 +67,14 @@ def test_reportable_is_active_subcategories_of_active_majors_in_one_query(db, dj
 
 def test_search_with_no_match_is_empty(db):
     assert list(categories_reportable(q="不存在的东西")) == []
+    assert list(categories_reportable(q="xqzx")) == []
+
+
+def test_a_pinyin_search_takes_one_query_more(db, django_assert_num_queries):
+    with django_assert_num_queries(2):
+        assert "C0101" in codes(categories_reportable(q="jg"))
+    with django_assert_num_queries(1):
+        assert "C0101" in codes(categories_reportable(q="井盖"))
 
 
 def test_category_get_by_code_or_404(db):

@@ -42,4 +42,11 @@
     }
     tick();
   });
+
+  // The installable app: the service worker keeps the shell for poor signal (gridgov/core/pwa.py).
+  if ("serviceWorker" in navigator && window.isSecureContext) {
+    window.addEventListener("load", function () {
+      navigator.serviceWorker.register("/sw.js", { scope: "/" }).catch(function () { /* the site works without it */ });
+    });
+  }
 })();

@@ -1,6 +1,7 @@
 /* gridgov case pages — progressive enhancement only; every form works without it.
    - deadlines (<time class="sla" data-due data-warn>) tick every 30 s: yellow after warn, red when overdue;
-   - the category search box filters the categories (name, code, keywords, major) as you type;
+   - the category search box filters the categories (name, code, keywords, major, the pinyin
+     initials of name and major) as you type;
    - the chosen category's extra questions are drawn from its JSON (values typed are kept by key);
    - chosen photos are previewed; the report page asks for the position once; forms post once. */
 (function () {
@@ -54,7 +55,8 @@
     search.hidden = false;
     var input = search.querySelector("input");
     var results = search.querySelector(".category-results");
-    var haystack = function (c) { return (c.name + " " + c.code + " " + c.keywords + " " + c.major).toLowerCase(); };
+    // Pinyin initials too: "lj" finds 垃圾满溢.
+    var haystack = function (c) { return (c.name + " " + c.code + " " + c.keywords + " " + c.major + " " + (c.initials || "")).toLowerCase(); };
     var choose = function (code) {
       select.value = code;
       select.dispatchEvent(new Event("change", { bubbles: true }));
