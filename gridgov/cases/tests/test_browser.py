@@ -163,6 +163,8 @@ def test_zhangjia_scenario_in_a_browser(live_server, town, browser_page, tmp_pat
     expect(resident.locator("#id_lat")).to_have_value(f"{lat:.6f}")
     expect(resident.locator("#id_lon")).to_have_value(f"{lon:.6f}")
     expect(resident.locator(".map .leaflet-marker-icon")).to_be_visible()
+    # and says how sure the phone is of it
+    expect(resident.locator(".map-accuracy")).to_have_text(re.compile(r"^定位精度约 \d+ 米"))
 
     resident.get_by_label("详细位置").fill("张家村村委会门前")
     search.fill("cz")  # the pinyin initials of 彩砖

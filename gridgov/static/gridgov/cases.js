@@ -3,7 +3,7 @@
    - the category search box filters the categories (name, code, keywords, major, the pinyin
      initials of name and major) as you type;
    - the chosen category's extra questions are drawn from its JSON (values typed are kept by key);
-   - chosen photos are previewed; the report page asks for the position once; forms post once. */
+   - chosen photos are made at most 2048 px on the phone, then previewed; the report page asks for the position once; forms post once. */
 (function () {
   "use strict";
 
@@ -249,11 +249,35 @@
     });
   }
 
-  // --- Photo previews -------------------------------------------------------------------------
+  // --- Photos: made smaller on the phone, then previewed ----------------------------------------
+  // A camera photo of 4000 px and 5 MB goes up as a JPEG of at most 2048 px (what the server
+  // keeps anyway): less to send on a weak signal, and the position in its metadata stays on
+  // the phone. What cannot be decoded here (HEIC, not an image) goes as it is; the server
+  // decides about it.
+  var MAX_SIDE = 2048;
+  function shrink(file) {
+    return new Promise(function (resolve) {
+      if (!/^image\/(jpeg|png|webp)$/.test(file.type) || !window.createImageBitmap) { resolve(file); return; }
+      createImageBitmap(file).then(function (bitmap) {
+        var scale = Math.min(1, MAX_SIDE / Math.max(bitmap.width, bitmap.height));
+        if (scale === 1 && file.size < 1500000) { resolve(file); return; }
+        var canvas = document.createElement("canvas");
+        canvas.width = Math.round(bitmap.width * scale);
+        canvas.height = Math.round(bitmap.height * scale);
+        canvas.getContext("2d").drawImage(bitmap, 0, 0, canvas.width, canvas.height);
+        canvas.toBlob(function (blob) {
+          if (!blob || (scale === 1 && blob.size >= file.size)) { resolve(file); return; }
+          var name = file.name.replace(/\.[^.]*$/, "") + ".jpg";
+          resolve(new File([blob], name, { type: "image/jpeg", lastModified: file.lastModified }));
+        }, "image/jpeg", 0.85);
+      }).catch(function () { resolve(file); });
+    });
+  }
+
   document.querySelectorAll("input[type=file][multiple]").forEach(function (input) {
     var box = document.querySelector("[data-previews='" + input.id + "']");
-    if (!box || !window.URL || !URL.createObjectURL) return;
-    input.addEventListener("change", function () {
+    var preview = function () {
+      if (!box || !window.URL || !URL.createObjectURL) return;
       box.querySelectorAll("img").forEach(function (img) { URL.revokeObjectURL(img.src); });
       box.innerHTML = "";
       Array.prototype.forEach.call(input.files || [], function (file) {
@@ -264,6 +288,18 @@
         box.appendChild(img);
       });
       box.setAttribute("data-count", fill(T.photos, { n: (input.files || []).length }));
+    };
+    input.addEventListener("change", function () {
+      var chosen = Array.prototype.slice.call(input.files || []);
+      if (!chosen.length || !window.DataTransfer || !window.Promise) { preview(); return; }
+      input.setAttribute("aria-busy", "true");
+      Promise.all(chosen.map(shrink)).then(function (files) {
+        var smaller = new DataTransfer();
+        files.forEach(function (file) { smaller.items.add(file); });
+        input.files = smaller.files;  // setting files fires no "change"
+        input.removeAttribute("aria-busy");
+        preview();
+      });
     });
   });
 

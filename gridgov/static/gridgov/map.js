@@ -9,7 +9,8 @@
             values on load win over data-lat/lon), data-locate-url (e.g. /api/geo/locate),
             data-grid-output (selector: gets the grid's name), data-grid-path-input (selector:
             gets its path), texts: data-locate-label, data-locating-label,
-            data-locate-error-text, data-looking-up-text, data-outside-text, data-lookup-error-text. */
+            data-locate-error-text, data-looking-up-text, data-outside-text, data-lookup-error-text,
+            data-accuracy-text ("{m}" for the metres). */
 (function () {
   "use strict";
   if (!window.L) return; // leaflet.js failed to load: leave the page (and its inputs) alone
@@ -152,8 +153,24 @@
       lookingUp: text(el, "data-looking-up-text", "正在查询所在网格…"),
       outside: text(el, "data-outside-text", "不在任何网格内"),
       lookupError: text(el, "data-lookup-error-text", "无法查询所在网格"),
+      accuracy: text(el, "data-accuracy-text", "定位精度约 {m} 米；如有偏差，请拖动图钉。"),
     };
     var marker = null;
+    // How sure the device is of its position: a circle on the map and a line under it, until
+    // the pin is moved by hand.
+    var circle = null;
+    var note = document.createElement("p");
+    note.className = "map-accuracy";
+    note.setAttribute("aria-live", "polite");
+    note.hidden = true;
+    el.parentNode.insertBefore(note, el.nextSibling);
+    function showAccuracy(latlng, metres) {
+      if (circle) { map.removeLayer(circle); circle = null; }
+      note.hidden = metres === null;
+      if (metres === null) return;
+      circle = L.circle(latlng, { radius: metres, weight: 1, color: "#07c160", fillOpacity: 0.1, interactive: false }).addTo(map);
+      note.textContent = t.accuracy.replace("{m}", String(Math.round(metres)));
+    }
     var lookup = 0; // only the answer to the latest move is shown
 
     function say(message) {
@@ -169,7 +186,7 @@
     function place(latlng, fromInputs) {
       if (!marker) {
         marker = L.marker(latlng, { draggable: true, autoPan: true }).addTo(map);
-        marker.on("dragend", function () { place(marker.getLatLng()); });
+        marker.on("dragend", function () { showAccuracy(null, null); place(marker.getLatLng()); });
       } else {
         marker.setLatLng(latlng);
       }
@@ -197,7 +214,7 @@
       });
     }
 
-    map.on("click", function (e) { place(e.latlng); });
+    map.on("click", function (e) { showAccuracy(null, null); place(e.latlng); });
     if (start) place(L.latLng(start), true);
 
     // Typing coordinates by hand moves the pin too.
@@ -231,6 +248,7 @@
             var ll = L.latLng(pos.coords.latitude, pos.coords.longitude);
             map.setView(ll, Math.max(map.getZoom(), 17));
             place(ll);
+            showAccuracy(ll, typeof pos.coords.accuracy === "number" ? pos.coords.accuracy : null);
           }, function () {
             button.disabled = false;
             if (output) { button.textContent = t.locate; say(t.locateError); return; }
