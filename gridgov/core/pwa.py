@@ -24,6 +24,7 @@ SHELL = (
     "gridgov/app.css",
     "gridgov/app.js",
     "gridgov/cases.js",
+    "gridgov/outbox.js",
     "gridgov/icon.svg",
     "gridgov/icons/icon-192.png",
     "gridgov/icons/icon-512.png",
