@@ -122,8 +122,36 @@ def _watch(page, expected: list[tuple[int, str]]) -> None:
     page.on("requestfailed", on_request_failed)
 
 
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """Keep each phase's report on the test item, so fixtures know at teardown how it went."""
+    outcome = yield
+    report = outcome.get_result()
+    setattr(item, f"rep_{report.when}", report)
+
+
+def _save_screenshots(node, pages) -> None:
+    """A failed browser test leaves a screenshot of each of its pages in the artifacts folder
+    (``GRIDGOV_ARTIFACTS_DIR``, default ``var/artifacts``)."""
+    from pathlib import Path
+
+    folder = Path(os.environ.get("GRIDGOV_ARTIFACTS_DIR") or Path(__file__).parent / "var" / "artifacts")
+    folder.mkdir(parents=True, exist_ok=True)
+    stem = re.sub(r"[^\w.-]+", "_", node.nodeid)
+    for i, page in enumerate(pages, 1):
+        if page.is_closed():
+            continue
+        path = folder / f"{stem}-{i}.png"
+        try:
+            page.screenshot(path=str(path), full_page=True)
+        except Exception as error:  # a page that cannot be shot must not hide the failure
+            print(f"no screenshot of page {i}: {error}")
+        else:
+            print(f"screenshot of page {i} ({page.url}): {path}")
+
+
 @pytest.fixture
-def browser_page(browser):
+def browser_page(browser, request):
     """A factory of pages, each in a fresh browser context (its own cookies: one user each)::
 
         page = browser_page()                                   # a phone, 390×844
@@ -136,7 +164,8 @@ def browser_page(browser):
 
     Every page collects ``page.console_errors`` and ``page.failed_requests``;
     ``browser_page.problems()`` lists those of every page made so far, for a final
-    ``assert not browser_page.problems()``. Contexts are closed at teardown.
+    ``assert not browser_page.problems()``. When the test failed, a screenshot of each page is
+    written to the artifacts folder first; then the contexts are closed.
     """
     contexts = []
     pages = []
@@ -169,6 +198,9 @@ def browser_page(browser):
     make.pages = pages
     make.problems = problems
     yield make
+    report = getattr(request.node, "rep_call", None)
+    if report is not None and report.failed:
+        _save_screenshots(request.node, pages)
     for context in contexts:
         context.close()
 

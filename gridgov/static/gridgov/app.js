@@ -43,6 +43,47 @@
     tick();
   });
 
+  // The inbox's menu entry follows new messages without a reload (every data-refresh seconds
+  // while the page is visible); on the inbox, and on pages marked data-refresh-on-message (my
+  // reports), a new message brings the page's content up to date.
+  var body = document.body;
+  var unreadUrl = body.getAttribute("data-unread-url");
+  if (unreadUrl && window.fetch) {
+    var inboxUrl = body.getAttribute("data-inbox-url");
+    var shown = parseInt(body.getAttribute("data-unread"), 10) || 0;
+    var every = Math.max(parseInt(body.getAttribute("data-refresh"), 10) || 30, 1);
+    var label = function (n) {
+      return n ? body.getAttribute("data-inbox-some").replace("{n}", String(n)) : body.getAttribute("data-inbox-none");
+    };
+    var refreshInbox = function () {
+      fetch(window.location.href, { credentials: "same-origin" })
+        .then(function (response) { return response.ok ? response.text() : null; })
+        .then(function (html) {
+          if (!html) return;
+          var fresh = new DOMParser().parseFromString(html, "text/html").querySelector("main.page");
+          var main = document.querySelector("main.page");
+          if (fresh && main) main.innerHTML = fresh.innerHTML;
+        })
+        .catch(function () { /* keep what is shown */ });
+    };
+    var check = function () {
+      if (document.hidden) return;
+      fetch(unreadUrl, { credentials: "same-origin" })
+        .then(function (response) { return response.ok ? response.json() : null; })
+        .then(function (data) {
+          if (!data || data.unread === shown) return;
+          var grew = data.unread > shown;
+          shown = data.unread;
+          document.querySelectorAll(".app-nav a[href='" + inboxUrl + "']").forEach(function (a) { a.textContent = label(shown); });
+          // The inbox, and pages that follow what the messages are about (my reports), renew.
+          if (grew && (window.location.pathname === inboxUrl || document.querySelector("[data-refresh-on-message]"))) refreshInbox();
+        })
+        .catch(function () { /* offline for a moment: try again later */ });
+    };
+    window.setInterval(check, every * 1000);
+    document.addEventListener("visibilitychange", function () { if (!document.hidden) check(); });
+  }
+
   // The installable app: the service worker keeps the shell for poor signal (gridgov/core/pwa.py).
   if ("serviceWorker" in navigator && window.isSecureContext) {
     window.addEventListener("load", function () {
