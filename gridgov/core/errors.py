@@ -19,6 +19,13 @@ class DomainError(Exception):
             self.code = code
         super().__init__(str(self.message))
 
+    @property
+    def reason(self) -> str:
+        """What to tell a user in one line: the field messages, else the message."""
+        if self.fields:
+            return "；".join(str(m) for messages in self.fields.values() for m in messages)
+        return str(self.message)
+
 
 class ValidationFailed(DomainError):
     status = 400

@@ -28,6 +28,15 @@ def mask_name(name: str | None) -> str:
     return name[0] + "*" * (len(name) - 1)
 
 
+def mask_address(address: str | None) -> str:
+    """``张家村1组1号`` -> ``张家村***``: the first part (at most six characters, half the
+    address) kept, the rest masked."""
+    if not address:
+        return ""
+    keep = min(6, max(len(address) // 2, 1))
+    return address[:keep] + "*" * (len(address) - keep)
+
+
 def mask_email(email: str | None) -> str:
     """``wangxl@example.cn`` -> ``w*****@example.cn``."""
     if not email:

@@ -10,6 +10,7 @@ from django.utils import timezone
 from ninja import Query, Router, Schema
 
 from gridgov.cases import selectors as cases
+from gridgov.core import periods
 from gridgov.core.registry import screen_figures
 from gridgov.orgs.models import PATH_LENGTH_LEVEL, Level
 
@@ -100,7 +101,7 @@ class RedListOut(Schema):
 
 
 def _period(q: PeriodIn) -> selectors.Period:
-    return selectors.period_parse(
+    return periods.period_parse(
         start=q.start, end=q.end, period=q.period, on=q.on, today=timezone.localdate()
     )
 
@@ -353,7 +354,7 @@ class ScreenOut(Schema):
 
 def screen_out(scope: str) -> ScreenOut:
     today = timezone.localdate()
-    month = selectors.period_parse(start=None, end=None, period="month", on=None, today=today)
+    month = periods.period_parse(start=None, end=None, period="month", on=None, today=today)
     last30 = selectors.Period(today - timedelta(days=29), today)
     counts = selectors.totals(scope, month)
     mixes = scope == "" or len(scope) in services.MIX_SCOPE_LENGTHS

@@ -15,6 +15,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from gridgov.cases import selectors as cases
+from gridgov.core import periods
 from gridgov.core.errors import ValidationFailed
 from gridgov.orgs.models import PATH_LENGTH_LEVEL, Level
 
@@ -55,7 +56,7 @@ def month_period(month: str | None, today: date) -> selectors.Period:
             raise ValidationFailed(fields={"month": [_("Give a month as YYYY-MM.")]}) from None
     else:
         first = (today.replace(day=1) - timedelta(days=1)).replace(day=1)
-    return selectors.period_parse(start=None, end=None, period="month", on=first, today=today)
+    return periods.period_parse(start=None, end=None, period="month", on=first, today=today)
 
 
 def areas_below(scope: str) -> str:

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from gridgov.cases import selectors as cases
 from gridgov.cases.models import CaseStatus
+from gridgov.core import periods
 from gridgov.core.errors import ValidationFailed
 
 from . import access, kpis, selectors
@@ -60,7 +61,7 @@ def _dashboard_period(query, today: date) -> selectors.Period:
     default)."""
     start, end = _day(query, "start"), _day(query, "end")
     if start or end:
-        return selectors.period_parse(start=start, end=end, period="", on=None, today=today)
+        return periods.period_parse(start=start, end=end, period="", on=None, today=today)
     return report_module.month_period(query.get("month") or today.strftime("%Y-%m"), today)
 
 

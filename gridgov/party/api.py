@@ -16,8 +16,9 @@ from ninja import Router, Schema
 from ninja.pagination import PageNumberPagination, paginate
 
 from gridgov.catalogue.models import Category
+from gridgov.core import periods
 from gridgov.core.errors import NotFound, ValidationFailed
-from gridgov.core.masking import mask_id_number, mask_name, mask_phone
+from gridgov.core.masking import mask_address, mask_id_number, mask_name, mask_phone
 from gridgov.orgs.models import OrgUnit, PartyOrganisation
 
 from . import access, selectors, services
@@ -144,11 +145,7 @@ class CentralOut(Schema):
 
     @staticmethod
     def resolve_households(obj) -> int:
-        return (
-            getattr(obj, "household_count", None)
-            if hasattr(obj, "household_count")
-            else obj.households.count()
-        )
+        return obj.household_count  # annotated by selectors.centrals_list, counted by central_get
 
 
 class HouseholdIn(Schema):
@@ -173,7 +170,7 @@ class HouseholdOut(Schema):
 
     @staticmethod
     def resolve_address(obj) -> str:
-        return _masked_address(obj.address)
+        return mask_address(obj.address)
 
     @staticmethod
     def resolve_phone(obj) -> str:
@@ -318,12 +315,6 @@ class OrganisationFiguresListOut(Schema):
 # --- Helpers -------------------------------------------------------------------------------------
 
 
-def _masked_address(address: str) -> str:
-    """The first few characters of an address (its street or compound), the rest masked."""
-    keep = min(6, max(len(address) // 2, 1))
-    return address[:keep] + "*" * max(len(address) - keep, 0)
-
-
 def _place(path: str | None, field: str) -> OrgUnit:
     found = OrgUnit.objects.filter(path=(path or "").strip()).first() if (path or "").strip() else None
     if found is None:
@@ -462,7 +453,7 @@ def central_create(request, payload: CentralIn):
     central = services.central_designate(
         actor=request.user, member=_member_for_write(request, payload.member_id), since=payload.since
     )
-    return access.access_central(request.user, pk=central.pk)
+    return selectors.centrals_list(request.user).get(pk=central.pk)
 
 
 @router.get(
@@ -596,17 +587,12 @@ def post_activity_create(request, holder_id: int, payload: PostActivityIn):
 
 
 def _period(start: date | None, end: date | None) -> tuple[date, date]:
-    """A range of days (default: this quarter so far), at most 731 days."""
+    """A range of days (``start``–``end``, the rules of ``core.periods``), or this quarter."""
     today = timezone.localdate()
     if start is None and end is None:
         return selectors.quarter_of(today)
-    end = end or today
-    start = start or selectors.quarter_of(end)[0]
-    if start > end:
-        raise ValidationFailed(fields={"end": [_("The range ends before it starts.")]})
-    if (end - start).days > 731:
-        raise ValidationFailed(fields={"end": [_("A range is at most %(n)d days.") % {"n": 731}]})
-    return start, end
+    found = periods.period_parse(start=start, end=end, period="", on=None, today=today)
+    return found.start, found.end
 
 
 @router.get(

@@ -48,6 +48,7 @@ from .models import (
     Visit,
     VolunteerActivity,
 )
+from .selectors import quarter_of
 
 FANRONG_MEMBERS = 654
 FANRONG_CENTRALS = 71
@@ -225,7 +226,7 @@ def _fanrong(rng: random.Random, today: date) -> dict:
                 PostHolder(post=post, member=m, since=today - timedelta(days=rng.randint(100, 700)))
             )
     holders = PostHolder.objects.bulk_create(holders)
-    first = date(today.year, 3 * ((today.month - 1) // 3) + 1, 1)
+    first, _last = quarter_of(today)
     activities = [
         PostActivity(
             holder=holder,

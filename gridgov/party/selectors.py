@@ -2,11 +2,12 @@
 dual registration (who registered, who has not served this quarter), volunteer activities,
 the points ledger and rankings, and the figures party work contributes to the dashboards."""
 
-from datetime import date, timedelta
+from datetime import date
 
 from django.db.models import Count, Exists, OuterRef, Q, Subquery, Sum
 from django.utils import timezone
 
+from gridgov.core import periods
 from gridgov.core.scoping import within
 from gridgov.orgs.models import GRID_LEVELS, OrgUnit, PartyOrganisation
 
@@ -30,9 +31,8 @@ from .models import (
 
 def quarter_of(day: date) -> tuple[date, date]:
     """The calendar quarter of ``day``: its first and last days."""
-    first = date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
-    following = date(first.year + (first.month == 10), (first.month + 3 - 1) % 12 + 1, 1)
-    return first, following - timedelta(days=1)
+    quarter = periods.quarter_of(day)
+    return quarter.start, quarter.end
 
 
 def members_list(

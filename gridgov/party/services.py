@@ -75,6 +75,19 @@ def _saved(instance, duplicate: str):
     return instance
 
 
+def _member_saved(member: PartyMember, fields: dict) -> PartyMember:
+    """Set the profile ``fields``, normalised and checked, and save (an ID number already
+    registered is a 409)."""
+    for name, value in fields.items():
+        if name not in MEMBER_FIELDS:
+            raise ValidationFailed(fields={name: [_("Unknown field.")]})
+        setattr(member, name, value)
+    member.phone = normalize_mobile(member.phone) if member.phone else ""
+    member.id_number = normalize_id_number(member.id_number)
+    checked(member, exclude=("user", "path"))
+    return _saved(member, _("A party member with this ID number is already registered."))
+
+
 @transaction.atomic
 def member_create(
     *, actor, organisation: PartyOrganisation, grid: OrgUnit | None = None, user=None, **fields
@@ -82,15 +95,7 @@ def member_create(
     """Register a party member with ``organisation`` (a secretary covering it)."""
     access.require_manage(actor, organisation.path)
     member = PartyMember(organisation=organisation, grid=_grid(grid), user=user)
-    for name, value in fields.items():
-        if name not in MEMBER_FIELDS:
-            raise ValidationFailed(fields={name: [_("Unknown field.")]})
-        setattr(member, name, value)
-    member.phone = normalize_mobile(member.phone) if member.phone else ""
-    member.id_number = normalize_id_number(member.id_number)
-    member.path = grid.path if grid else organisation.path
-    checked(member, exclude=("user", "path"))
-    return _saved(member, _("A party member with this ID number is already registered."))
+    return _member_saved(member, fields)
 
 
 @transaction.atomic
@@ -106,14 +111,7 @@ def member_update(
         member.organisation = organisation
     if grid is not None:
         member.grid = _grid(grid)
-    for name, value in fields.items():
-        if name not in MEMBER_FIELDS:
-            raise ValidationFailed(fields={name: [_("Unknown field.")]})
-        setattr(member, name, value)
-    member.phone = normalize_mobile(member.phone) if member.phone else ""
-    member.id_number = normalize_id_number(member.id_number)
-    checked(member, exclude=("user", "path"))
-    return _saved(member, _("A party member with this ID number is already registered."))
+    return _member_saved(member, fields)
 
 
 def member_reveal(*, actor, member: PartyMember, field: str) -> str:
@@ -194,7 +192,6 @@ def household_add(
         phone=normalize_mobile(phone) if phone else "",
         note=note.strip(),
     )
-    household.path = central.path
     checked(household, exclude=("central", "path"))
     household.save()
     return household
@@ -241,7 +238,6 @@ def visit_record(
         follow_up=follow_up.strip(),
         created_by=actor,
     )
-    visit.path = central.path
     checked(visit, exclude=("central", "household", "case", "created_by", "path"))
     visit.save()
     points_award(
@@ -283,7 +279,6 @@ def post_create(*, actor, organisation: PartyOrganisation, kind: str, name: str,
     """A branch defines a service post with its duties (设岗定责)."""
     access.require_manage(actor, organisation.path)
     post = ServicePost(organisation=organisation, kind=kind, name=name.strip(), duties=duties.strip())
-    post.path = organisation.path
     checked(post, exclude=("organisation", "path"))
     return _saved(post, _("This organisation already has a post with this name."))
 
@@ -337,7 +332,6 @@ def activity_log(*, actor, holder: PostHolder, on: date, hours, summary: str) ->
     if on > timezone.localdate():
         raise ValidationFailed(fields={"on": [_("An activity cannot be in the future.")]})
     activity = PostActivity(holder=holder, on=on, hours=hours, summary=summary.strip())
-    activity.path = holder.post.path
     checked(activity, exclude=("holder", "path"))
     if activity.hours <= 0 or activity.hours > 24:
         raise ValidationFailed(fields={"hours": [_("Between 0 and 24 hours.")]})
@@ -479,7 +473,6 @@ def activity_publish(
         secret=secrets.token_hex(16),
         created_by=actor,
     )
-    activity.path = place.path
     checked(activity, exclude=("organisation", "place", "created_by", "path", "secret"))
     activity.save()
     return activity

@@ -14,7 +14,6 @@ from django.views.decorators.http import require_POST
 from gridgov.catalogue.models import Category
 from gridgov.catalogue.selectors import categories_reportable
 from gridgov.core.errors import DomainError, ValidationFailed
-from gridgov.core.masking import mask_id_number, mask_phone
 
 from . import access, selectors, services
 from .models import PostHolder
@@ -34,8 +33,6 @@ def _context(request) -> dict:
     central = access.access_central(request.user, pk=v.central_id) if v.central_id else None
     return {
         "member": member,
-        "masked_phone": mask_phone(member.phone) if member else "",
-        "masked_id": mask_id_number(member.id_number) if member else "",
         "points": selectors.points_total(member) if member else 0,
         "ledger": list(selectors.points_of(member)[:5]) if member else [],
         "activities": list(selectors.activities_list(request.user, upcoming=True)[:20]),
@@ -57,6 +54,13 @@ def _context(request) -> dict:
     }
 
 
+def _refused(request, error: DomainError, **extra):
+    """The member's page again, saying why, with the error's status."""
+    context = _context(request)
+    context.update(error=error.reason, **extra)
+    return render(request, "party/home.html", context, status=error.status)
+
+
 @login_required
 def home(request):
     """``/party/``: the signed-in member's (or secretary's) party work."""
@@ -75,12 +79,7 @@ def act(request, activity_id: int, action: str):
         kwargs = {"code": request.POST.get("code", "")} if with_code else {}
         run(actor=request.user, activity=activity, **kwargs)
     except DomainError as error:
-        text = (
-            "；".join(m for ms in error.fields.values() for m in ms) if error.fields else str(error.message)
-        )
-        context = _context(request)
-        context.update(error=text, failed_activity=activity_id)
-        return render(request, "party/home.html", context, status=error.status)
+        return _refused(request, error, failed_activity=activity_id)
     messages.success(
         request,
         {
@@ -113,11 +112,6 @@ def visit_case(request, visit_id: int):
             raise ValidationFailed(fields={"category": [_("Choose a category.")]})
         case = services.visit_to_case(actor=request.user, visit=visit, category=category)
     except DomainError as error:
-        text = (
-            "；".join(m for ms in error.fields.values() for m in ms) if error.fields else str(error.message)
-        )
-        context = _context(request)
-        context.update(error=text)
-        return render(request, "party/home.html", context, status=error.status)
+        return _refused(request, error)
     messages.success(request, _("The follow-up is case %(number)s.") % {"number": case.number})
     return redirect("party:home")

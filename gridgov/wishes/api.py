@@ -14,7 +14,7 @@ from ninja import File, Form, Router, Schema, UploadedFile
 from ninja.pagination import PageNumberPagination, paginate
 
 from gridgov.core.errors import NotFound, ValidationFailed
-from gridgov.core.masking import mask_name, mask_phone
+from gridgov.core.masking import mask_address, mask_name, mask_phone
 from gridgov.core.pagination import LazyRows
 from gridgov.orgs.models import OrgUnit
 
@@ -156,11 +156,6 @@ class FiguresOut(Schema):
 # --- Rendering -----------------------------------------------------------------------------------
 
 
-def _masked_address(address: str) -> str:
-    keep = min(6, max(len(address) // 2, 1))
-    return address[:keep] + "*" * max(len(address) - keep, 0)
-
-
 def public_out(wish: Wish) -> dict:
     return {
         "id": wish.pk,
@@ -186,7 +181,7 @@ def wish_out(user, wish: Wish) -> dict:
         beneficiary = {
             "name": mask_name(wish.beneficiary_name),
             "phone": mask_phone(wish.beneficiary_phone),
-            "address": _masked_address(wish.beneficiary_address),
+            "address": mask_address(wish.beneficiary_address),
         }
     return {
         **public_out(wish),

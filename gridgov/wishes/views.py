@@ -41,12 +41,6 @@ PAGE_SIZE = 20
 REVIEW_ROWS = 50
 
 
-def _reason(error: DomainError) -> str:
-    if error.fields:
-        return "；".join(str(m) for ms in error.fields.values() for m in ms)
-    return str(error.message)
-
-
 def _int_or_none(value, field: str):
     value = (value or "").strip()
     if not value:
@@ -137,7 +131,7 @@ def wall(request):
 
 def _wall_refused(request, error: DomainError, *, failed_wish: int | None = None):
     context = _wall_context(request, category=request.POST.get("category", ""))
-    context.update(error=_reason(error), failed_wish=failed_wish)
+    context.update(error=error.reason, failed_wish=failed_wish)
     return render(request, "wishes/wall.html", context, status=error.status)
 
 
@@ -212,7 +206,7 @@ def mine(request):
 
 def _mine_refused(request, error: DomainError, *, failed_pledge=None, failed_wish=None):
     context = _mine_context(request)
-    context.update(error=_reason(error), failed_pledge=failed_pledge, failed_wish=failed_wish)
+    context.update(error=error.reason, failed_pledge=failed_pledge, failed_wish=failed_wish)
     return render(request, "wishes/mine.html", context, status=error.status)
 
 
@@ -288,7 +282,7 @@ def _acted(request, error: DomainError | None, *, wish_id: int, done: str):
     if from_mine:
         return _mine_refused(request, error, failed_wish=wish_id)
     context = _review_context(request)
-    context.update(error=_reason(error), failed_wish=wish_id)
+    context.update(error=error.reason, failed_wish=wish_id)
     return render(request, "wishes/review.html", context, status=error.status)
 
 
