@@ -582,9 +582,26 @@ def case_photos_add(request, number: str, photos: File[list[UploadedFile]]):
     return case_out(request.user, case)
 
 
+def _idempotency_key(request) -> uuid.UUID | None:
+    """The optional ``Idempotency-Key`` header of an action (a UUID): the same key again does not
+    repeat the step (``services.action_once``)."""
+    key = request.headers.get("Idempotency-Key", "").strip()
+    if not key:
+        return None
+    try:
+        return uuid.UUID(key)
+    except ValueError:
+        raise ValidationFailed(fields={"Idempotency-Key": [_("Send a UUID.")]}) from None
+
+
 def _act(request, number: str, service, **kwargs):
     case = access.access_case(request.user, number=number)
-    service(actor=request.user, case=case, **kwargs)
+    services.action_once(
+        actor=request.user,
+        case=case,
+        client_id=_idempotency_key(request),
+        run=lambda: service(actor=request.user, case=case, **kwargs),
+    )
     return case_out(request.user, access.access_case(request.user, number=number))
 
 

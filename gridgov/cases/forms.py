@@ -108,15 +108,22 @@ class ReportForm(forms.Form):
         return {q["key"] for q in category.questions or [] if q.get("type") == "multichoice"}
 
 
-class ConfirmForm(forms.Form):
+class ActionForm(forms.Form):
+    """An action on a case or task. ``client_id`` is made when the page is shown, so the same
+    form sent again (a double tap, a retry, the phone's outbox) makes its step once."""
+
+    client_id = forms.UUIDField(required=False, widget=forms.HiddenInput)
+
+
+class ConfirmForm(ActionForm):
     """An action that needs nothing but the button (签收)."""
 
 
-class NoteForm(forms.Form):
+class NoteForm(ActionForm):
     note = forms.CharField(label=_("Note"), required=False, max_length=500, widget=_textarea(_("Optional")))
 
 
-class ResolveForm(forms.Form):
+class ResolveForm(ActionForm):
     """即办: what the centre did (required by the service)."""
 
     note = forms.CharField(
@@ -127,7 +134,7 @@ class ResolveForm(forms.Form):
     )
 
 
-class PressForm(forms.Form):
+class PressForm(ActionForm):
     """督办 / 催办 of the case's open tasks: a level and a note for the units."""
 
     level = forms.ChoiceField(label=_("Level"), choices=PressLevel.choices, initial=PressLevel.GENERAL)
@@ -139,7 +146,7 @@ class PressForm(forms.Form):
     )
 
 
-class ExtensionForm(forms.Form):
+class ExtensionForm(ActionForm):
     """延期: how many more working days, and why (the services check both)."""
 
     days = forms.IntegerField(label=_("Working days"), required=False, min_value=1, initial=1)
@@ -151,13 +158,13 @@ class ExtensionForm(forms.Form):
     )
 
 
-class ReasonForm(forms.Form):
+class ReasonForm(ActionForm):
     reason = forms.CharField(
         label=_("Reason"), required=False, max_length=500, widget=_textarea(_("Say why (required)"))
     )
 
 
-class MergeForm(forms.Form):
+class MergeForm(ActionForm):
     into = forms.CharField(
         label=_("Duplicate of case"),
         required=False,
@@ -167,7 +174,7 @@ class MergeForm(forms.Form):
     note = forms.CharField(label=_("Note"), required=False, max_length=500, widget=_textarea(_("Optional")))
 
 
-class DispatchForm(forms.Form):
+class DispatchForm(ActionForm):
     """The units are the ones the case may go to (``selectors.dispatch_units``); naming a lead
     unit among them makes it a joint command (综合指挥)."""
 
@@ -293,14 +300,14 @@ class DemandForm(forms.Form):
         return self.category_rows.get(self.cleaned_data.get("category") or "")
 
 
-class CheckForm(forms.Form):
+class CheckForm(ActionForm):
     note = forms.CharField(
         label=_("Note"), required=False, max_length=500, widget=_textarea(_("What you found"))
     )
     photos = PhotosField(label=_("Photos"))
 
 
-class FinishForm(forms.Form):
+class FinishForm(ActionForm):
     note = forms.CharField(
         label=_("What was done"),
         required=False,
@@ -310,7 +317,7 @@ class FinishForm(forms.Form):
     photos = PhotosField(label=_("Photos after the fix"))
 
 
-class RateForm(forms.Form):
+class RateForm(ActionForm):
     rating = forms.ChoiceField(
         label=_("How satisfied are you?"), required=False, choices=Rating.choices, widget=forms.RadioSelect
     )

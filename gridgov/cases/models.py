@@ -312,6 +312,9 @@ class CaseEvent(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True, blank=True, on_delete=models.SET_NULL
     )
     at = models.DateTimeField(_("at"))
+    # The id a client sent with the action (a page's form, the phone's outbox, the API's
+    # Idempotency-Key): the same request again finds this step instead of repeating it.
+    client_id = models.UUIDField(_("client request id"), null=True, blank=True, unique=True)
     from_status = models.CharField(_("from"), max_length=12, blank=True)
     to_status = models.CharField(_("to"), max_length=12, blank=True)
     note = models.TextField(_("note"), blank=True)

@@ -20,7 +20,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.files.base import ContentFile
 from django.core.validators import EmailValidator, URLValidator
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F
+from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -249,6 +249,48 @@ def _event(*, case, action, actor, at, from_status, to_status, task=None, note="
         Case.objects.filter(pk=case.pk).update(version=F("version") + 1, updated_at=at)
     _notify(event)
     return event
+
+
+def action_once(*, actor, case: Case, client_id: uuid.UUID | None, run) -> bool:
+    """Run ``run()`` (one action on ``case``) once per ``client_id``: the same request again (a
+    retry after a timeout, the phone's outbox sending what it kept without a signal) finds the
+    step it made and does nothing. True when it ran, False when it had been done already. The
+    id is kept on the first step the actor wrote; an id already used for another case or by
+    someone else is a 409. Without an id it just runs."""
+    if client_id is None:
+        run()
+        return True
+    if _action_done(client_id, case, actor):
+        return False
+    try:
+        with transaction.atomic():
+            before = CaseEvent.objects.filter(case=case).aggregate(last=Max("pk"))["last"] or 0
+            run()
+            step = (
+                CaseEvent.objects.filter(case=case, pk__gt=before, actor=actor, client_id=None)
+                .order_by("pk")
+                .values_list("pk", flat=True)
+                .first()
+            )
+            if step is not None:
+                CaseEvent.objects.filter(pk=step).update(client_id=client_id)
+    except (IntegrityError, InvalidTransition):
+        # The same request, sent twice at once, made its step in the other transaction.
+        if _action_done(client_id, case, actor):
+            return False
+        raise
+    return True
+
+
+def _action_done(client_id: uuid.UUID, case: Case, actor) -> bool:
+    done = CaseEvent.objects.filter(client_id=client_id).values("case_id", "actor_id").first()
+    if done is None:
+        return False
+    if done["case_id"] != case.pk or done["actor_id"] != getattr(actor, "pk", None):
+        raise Conflict(
+            _("This request id was already used for a different action."), code="idempotency_conflict"
+        )
+    return True
 
 
 def _guarded_update(row: Case | Task, *, transition, updates: dict) -> str:

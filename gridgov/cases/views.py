@@ -31,6 +31,7 @@ from gridgov.catalogue.selectors import categories_reportable, categories_usable
 from gridgov.core.errors import DomainError, PermissionDenied, ValidationFailed
 from gridgov.core.masking import mask_email, mask_name
 from gridgov.core.pinyin import initials
+from gridgov.core.pwa import offline_copy
 from gridgov.core.scoping import within_any
 from gridgov.enterprises.selectors import enterprises_spoken_for
 from gridgov.orgs.models import HandlingUnit
@@ -242,6 +243,7 @@ def _question_rows(category, answers: dict, errors: dict) -> list[dict]:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@offline_copy
 def report(request, channel: str = Channel.APP):
     """随手拍 (residents), 巡查上报 (grid workers) and 12345 hotline entry (a command centre's
     operator on behalf of a caller): photo, GPS pin, category, description."""
@@ -400,6 +402,7 @@ def index(request):
 
 
 @login_required
+@offline_copy
 def mine(request):
     """The resident's own reports, newest first."""
     page, rows = _page(request, selectors.cases_list(request.user, queue="mine"))
@@ -407,6 +410,7 @@ def mine(request):
 
 
 @login_required
+@offline_copy
 def queue(request, name: str):
     """A work list of the grid worker (phone) or the command centre (desk)."""
     q = QUEUES.get(name)
@@ -716,6 +720,11 @@ def _auto_id(action: str, task_pk: int | None = None) -> str:
     return f"id_t{task_pk}_{action}_%s" if task_pk else f"id_{action}_%s"
 
 
+def _fresh_id() -> dict:
+    """A new request id for an action form shown on the page (``ActionForm.client_id``)."""
+    return {"client_id": uuid.uuid4()}
+
+
 def _form_kwargs(action: str, case: Case) -> dict:
     if action == "dispatch":
         return {"units": selectors.dispatch_units(case), "suggested": selectors.suggested_unit(case)}
@@ -817,7 +826,7 @@ def _render_detail(request, case: Case, *, bound=None, status: int = 200, error:
         form = (
             bound_form
             if bound_key == action
-            else spec.form(auto_id=_auto_id(action), **_form_kwargs(action, case))
+            else spec.form(auto_id=_auto_id(action), initial=_fresh_id(), **_form_kwargs(action, case))
         )
         url = reverse("cases:act", kwargs={"number": case.number, "action": action})
         boxes.append(_action_box(action, spec, form, url=url, title=selectors.action_label(action)))
@@ -835,7 +844,11 @@ def _render_detail(request, case: Case, *, bound=None, status: int = 200, error:
             if spec is None:
                 continue
             key = (t.pk, transition.action)
-            form = bound_form if bound_key == key else spec.form(auto_id=_auto_id(transition.action, t.pk))
+            form = (
+                bound_form
+                if bound_key == key
+                else spec.form(auto_id=_auto_id(transition.action, t.pk), initial=_fresh_id())
+            )
             url = reverse("cases:task_act", kwargs={"pk": t.pk, "action": transition.action})
             t.boxes.append(_action_box(transition.action, spec, form, url=url, title=transition.label))
         t.boxes.sort(key=lambda b: not b["primary"])
@@ -884,6 +897,7 @@ def _render_detail(request, case: Case, *, bound=None, status: int = 200, error:
 
 
 @login_required
+@offline_copy
 def detail(request, number: str):
     case = access.access_case(request.user, number=number)
     return _render_detail(request, case)
@@ -893,7 +907,12 @@ def _perform(request, *, spec, key, target, case, form):
     """Validate, call the service, redirect; or re-render the case page with the error."""
     if form.is_valid():
         try:
-            spec.run(request.user, target, form)
+            services.action_once(
+                actor=request.user,
+                case=case,
+                client_id=form.cleaned_data["client_id"],
+                run=lambda: spec.run(request.user, target, form),
+            )
         except DomainError as error:
             _show_error(form, error)
             status = error.status

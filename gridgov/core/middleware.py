@@ -2,6 +2,8 @@ from django.conf import settings
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
 
+from . import pwa
+
 
 class ChineseFirstLocaleMiddleware(LocaleMiddleware):
     """Pages are in zh-Hans unless the user chose another language (the language cookie set by
@@ -14,3 +16,17 @@ class ChineseFirstLocaleMiddleware(LocaleMiddleware):
             chosen = settings.LANGUAGE_CODE
         translation.activate(chosen)
         request.LANGUAGE_CODE = translation.get_language()
+
+
+class SessionMarkMiddleware:
+    """Every page says whose it is (``pwa.session_mark``), so the service worker drops the pages
+    it kept for someone else."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if response.get("Content-Type", "").startswith("text/html") and hasattr(request, "user"):
+            response[pwa.SESSION_HEADER] = pwa.session_mark(request)
+        return response

@@ -226,6 +226,31 @@ def test_wrong_state_is_409_naming_the_state(client, world):
 
 
 @pytest.mark.django_db
+def test_an_action_with_an_idempotency_key_is_done_once(client, world):
+    # given a report waiting for the grid worker
+    client.force_login(world.users.resident)
+    number = client.post(
+        "/api/cases/",
+        {"category": "C0301", "description": "垃圾满溢", "lon": IN_GRID[0], "lat": IN_GRID[1]},
+        content_type="application/json",
+    ).json()["number"]
+    client.force_login(world.users.grid_worker)
+    key = {"HTTP_IDEMPOTENCY_KEY": str(uuid.uuid4())}
+    # when the verification is sent twice with one Idempotency-Key
+    first = client.post(f"/api/cases/{number}/verify", {}, content_type="application/json", **key)
+    again = client.post(f"/api/cases/{number}/verify", {}, content_type="application/json", **key)
+    # then both answer the case as it is now, verified once
+    assert first.status_code == again.status_code == 200
+    assert again.json()["status"] == first.json()["status"]
+    assert Case.objects.get(number=number).events.filter(action="verify").count() == 1
+    # and a key that is not a UUID is a 400 naming the header
+    bad = client.post(
+        f"/api/cases/{number}/verify", {}, content_type="application/json", HTTP_IDEMPOTENCY_KEY="abc"
+    )
+    assert bad.status_code == 400 and "Idempotency-Key" in bad.json()["fields"]
+
+
+@pytest.mark.django_db
 def test_bad_photos_are_refused_and_nothing_is_written(client, world, settings):
     client.force_login(world.users.resident)
     number = client.post(

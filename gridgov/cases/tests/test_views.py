@@ -4,7 +4,9 @@ phone number's masking, constant query counts on the lists, and the role-aware m
 
 import io
 import re
+import uuid
 from types import SimpleNamespace
+from unittest import mock
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -327,6 +329,93 @@ def test_signing_twice_is_409(client, town):
     task = case.tasks.get()
     response = login(client, town.users.unit).post(f"/cases/tasks/{task.pk}/sign/", {})
     assert response.status_code == 409 and "处置中" in html_of(response)
+
+
+# --- The same action sent again (a retry, the phone's outbox) is done once -------------------------
+
+
+def _action_id(html: str, url: str) -> str:
+    """The request id of the action form posting to ``url`` on a case page."""
+    form = re.search(rf'action="{re.escape(url)}".*?</form>', html, re.S).group(0)
+    return re.search(r'name="client_id" value="([0-9a-f-]{36})"', form).group(1)
+
+
+def test_a_verification_sent_twice_is_done_once(client, town):
+    # given a report waiting for the grid worker, whose page holds the verify form with its id
+    case = new_case(town, until="reported")
+    url = f"/cases/{case.number}/verify/"
+    request_id = _action_id(html_of(login(client, town.users.grid_worker).get(f"/cases/{case.number}/")), url)
+    # when the verification is sent, and sent again as after a timeout
+    first = client.post(url, {"note": "已现场核实", "client_id": request_id})
+    again = client.post(url, {"note": "已现场核实", "client_id": request_id})
+    # then both land on the case, which was verified once
+    assert first.status_code == again.status_code == 302
+    assert again["Location"] == f"/cases/{case.number}/"
+    assert case.events.filter(action="verify").count() == 1
+    assert case.events.get(action="verify").client_id is not None
+    assert Case.objects.get(pk=case.pk).status == CaseStatus.SUBMITTED
+    # and without the id, the second is out of turn as before
+    assert client.post(url, {"note": "已现场核实"}).status_code == 409
+
+
+def test_a_task_finished_twice_with_photos_is_finished_once(client, town):
+    # given a signed task
+    task = new_case(town, until="signed").tasks.get()
+    url = f"/cases/tasks/{task.pk}/finish/"
+    data = {"note": "已更换破损彩砖", "client_id": "5f0c8a43-1d2e-4c55-9b0a-6d8f1e2a7b31"}
+    # when the unit's finish is sent twice with its after-photo
+    login(client, town.users.unit)
+    first = client.post(url, {**data, "photos": [jpeg("after.jpg")]})
+    again = client.post(url, {**data, "photos": [jpeg("after.jpg")]})
+    # then it is finished once, with one after-photo
+    assert first.status_code == again.status_code == 302
+    assert task.events.filter(action="finish").count() == 1
+    assert Photo.objects.filter(case=task.case, kind="after").count() == 1
+
+
+def test_an_urge_sent_twice_urges_once(client, town):
+    # given a dispatched case: urging keeps its state, so only the id can tell a repeat
+    case = new_case(town, until="dispatched")
+    url = f"/cases/{case.number}/urge/"
+    data = {"level": "general", "note": "请尽快", "client_id": "0b7d2f4e-8a61-4f3c-9d25-3e1a6c7b8f90"}
+    # when the centre's urge is sent twice with one id, then a third time with a new page's id
+    login(client, town.users.centre)
+    assert client.post(url, data).status_code == client.post(url, data).status_code == 302
+    assert client.post(url, {**data, "client_id": "7c1e9b20-5d3a-4e8f-a6b4-2f9d0c1e3a57"}).status_code == 302
+    # then it was urged twice, not three times
+    assert case.events.filter(action="urge").count() == 2
+    assert case.tasks.get().urge_count == 2
+
+
+def test_a_request_id_used_for_another_case_or_person_is_409(client, town):
+    # given a case verified with a request id
+    case = new_case(town, until="reported")
+    other = new_case(town, until="reported")
+    request_id = "9a3c5e71-2b4d-4f60-8e19-c7d2a5b3f408"
+    login(client, town.users.grid_worker).post(f"/cases/{case.number}/verify/", {"client_id": request_id})
+    # when the same id comes with an action on another case
+    response = client.post(f"/cases/{other.number}/verify/", {"client_id": request_id})
+    # then it is a 409 that says so, and the other case stays as it was
+    assert response.status_code == 409 and "已用于另一项操作" in html_of(response)
+    assert Case.objects.get(pk=other.pk).status == CaseStatus.REPORTED
+    # and a request id that is not one is a 400 shown on the page
+    bad = client.post(f"/cases/{other.number}/verify/", {"client_id": "not-a-uuid"})
+    assert bad.status_code == 400 and "UUID" in html_of(bad)
+    assert Case.objects.get(pk=other.pk).status == CaseStatus.REPORTED
+
+
+def test_two_sends_racing_find_the_step_the_other_made(client, town):
+    # given a verification made with an id while a second send of it had already looked and
+    # found nothing (the two were in flight at once)
+    case = new_case(town, until="reported")
+    request_id = uuid.UUID("3e8b1c6d-4f2a-4b7e-9c05-a1d3f6e2b894")
+    verify = lambda: services.case_verify(actor=town.users.grid_worker, case=Case.objects.get(pk=case.pk))  # noqa: E731
+    assert services.action_once(actor=town.users.grid_worker, case=case, client_id=request_id, run=verify)
+    with mock.patch.object(services, "_action_done", side_effect=[False, True]):
+        # when the second one runs, and its step is refused as out of turn
+        ran = services.action_once(actor=town.users.grid_worker, case=case, client_id=request_id, run=verify)
+    # then it finds the first one's step and reports it done, not a 409
+    assert ran is False and case.events.filter(action="verify").count() == 1
 
 
 def test_the_case_page_offers_only_the_actions_of_the_role(client, town):

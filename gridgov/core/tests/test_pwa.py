@@ -1,6 +1,7 @@
 """The installable app: a valid web app manifest (name, icons of the declared sizes, standalone,
-start page), the service worker served from the root with the shell to cache, and an offline
-page that carries nothing of any user."""
+start page), the service worker served from the root with the shell to cache, an offline
+page that carries nothing of any user, and the marks that let the worker keep a user's field
+pages for that sign-in only."""
 
 import json
 
@@ -41,8 +42,9 @@ def test_the_service_worker_is_served_from_the_root_with_its_shell(client):
     assert response.status_code == 200 and response["Content-Type"].startswith("application/javascript")
     assert response["Service-Worker-Allowed"] == "/" and "no-cache" in response["Cache-Control"]
     text = response.content.decode()
-    assert f'var CACHE = "gridgov-{pwa.shell_version()}";' in text
+    assert f'var CACHE = "gridgov-shell-{pwa.shell_version()}";' in text
     assert "/static/gridgov/app.css" in text and '"/offline/"' in text
+    assert "/static/vendor/leaflet/leaflet.js" in text  # 随手拍's map works without a signal
 
 
 @pytest.mark.django_db
@@ -52,3 +54,28 @@ def test_the_offline_page_is_the_same_for_everyone(client, django_user_model):
     client.force_login(user)
     signed_in = client.get("/offline/").content.decode()
     assert signed_in == anonymous and "网络不可用" in anonymous and "王海涛" not in signed_in
+
+
+@pytest.mark.django_db
+def test_pages_say_whose_they_are_and_which_may_be_kept(client, django_user_model):
+    # given a visitor: the sign-in page belongs to no one and is not kept
+    visitor = client.get("/")
+    assert visitor[pwa.SESSION_HEADER] == "" and pwa.KEEP_HEADER not in visitor
+    # when a user signs in, their field pages carry a mark of the session and may be kept
+    user = django_user_model.objects.create_user(username="wanghaitao", password="x", full_name="王海涛")
+    client.force_login(user)
+    home, mine = client.get("/"), client.get("/cases/mine/")
+    mark = home[pwa.SESSION_HEADER]
+    assert len(mark) == 16 and mine[pwa.SESSION_HEADER] == mark
+    assert home[pwa.KEEP_HEADER] == mine[pwa.KEEP_HEADER] == "1"
+    assert user.username not in mark and client.session.session_key not in mark
+    # and a page that is not for the field (the inbox) says whose it is but is not kept
+    inbox = client.get("/accounts/inbox/")
+    assert inbox[pwa.SESSION_HEADER] == mark and pwa.KEEP_HEADER not in inbox
+    # when they sign out and in again, the mark changes, so the phone drops what it kept
+    client.logout()
+    assert client.get("/")[pwa.SESSION_HEADER] == ""
+    client.force_login(user)
+    assert client.get("/")[pwa.SESSION_HEADER] not in ("", mark)
+    # and API answers are never marked
+    assert pwa.SESSION_HEADER not in client.get("/api/accounts/notifications/unread")

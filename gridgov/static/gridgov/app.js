@@ -84,10 +84,42 @@
     document.addEventListener("visibilitychange", function () { if (!document.hidden) check(); });
   }
 
-  // The installable app: the service worker keeps the shell for poor signal (gridgov/core/pwa.py).
+  // Without a signal, say that the page is as it was when it was loaded (or kept on the phone)
+  // and that what is done on it waits to be sent.
+  var offlineText = body.getAttribute("data-offline-text");
+  var offlineNote = function () {
+    var note = document.querySelector(".offline-note");
+    if (navigator.onLine === false) {
+      var main = document.querySelector("main.page");
+      if (!note && main) {
+        note = document.createElement("p");
+        note.className = "notice offline-note";
+        note.setAttribute("role", "status");
+        main.insertBefore(note, main.firstChild);
+      }
+      if (note) note.textContent = offlineText.replace("{time}", body.getAttribute("data-shown-at") || "");
+    } else if (note) {
+      note.remove();
+    }
+  };
+  if (offlineText) {
+    window.addEventListener("online", offlineNote);
+    window.addEventListener("offline", offlineNote);
+    offlineNote();
+  }
+
+  // The installable app: the service worker keeps the shell, and this user's field pages, for
+  // poor signal (gridgov/core/pwa.py). A list of cases has their pages kept ahead.
   if ("serviceWorker" in navigator && window.isSecureContext) {
     window.addEventListener("load", function () {
       navigator.serviceWorker.register("/sw.js", { scope: "/" }).catch(function () { /* the site works without it */ });
+      var links = document.querySelectorAll("[data-keep-ahead] a[href]");
+      if (!links.length) return;
+      navigator.serviceWorker.ready.then(function (registration) {
+        if (registration.active && navigator.onLine !== false) {
+          registration.active.postMessage({ keep: Array.prototype.map.call(links, function (a) { return a.href; }) });
+        }
+      });
     });
   }
 })();

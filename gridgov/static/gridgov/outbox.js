@@ -1,14 +1,17 @@
-/* Reports made without a signal (待发送). A report form marked data-outbox is posted with fetch;
-   when there is no network, or the connection drops on the way, the report (its fields, its
-   photos and its client UUID) is kept on the phone in IndexedDB and listed as waiting. Waiting
-   reports are sent when the connection returns (and whenever a page loads online); the server
-   files a report once per client UUID, however many times it arrives. Each one can be sent
-   again by hand or deleted. Without IndexedDB or fetch the form posts as usual. */
+/* What is sent without a signal (待发送): a report, or an action on a case (the grid worker's
+   verification on site, a re-check with its photos). A form marked data-outbox is posted with
+   fetch; when there is no network, or the connection drops on the way, what it sends (its
+   fields, its photos and its client UUID) is kept on the phone in IndexedDB and listed as
+   waiting on every page. Waiting items are sent when the connection returns (and whenever a
+   page loads online); the server does each once per client UUID, however many times it
+   arrives. Each one can be sent again by hand or deleted; a refusal is shown with its reason
+   and kept until deleted. Without IndexedDB or fetch the form posts as usual. */
 (function () {
   "use strict";
   if (!window.indexedDB || !window.fetch || !window.FormData || !window.Promise) return;
   var DB = "gridgov-outbox", STORE = "reports";
-  var box = document.querySelector("[data-outbox]");
+  var box = document.querySelector("[data-outbox-list]");
+  var loginUrl = document.body.getAttribute("data-login-url") || "/accounts/login/";
   var T = function (name, fallback) { return (box && box.getAttribute("data-" + name + "-text")) || fallback; };
 
   function database() {
@@ -76,12 +79,12 @@
         what.textContent = item.title || T("untitled", "随手拍");
         var state = document.createElement("small");
         state.className = "outbox-state";
-        state.textContent = item.error || T("waiting", "待发送");
+        state.textContent = item.error || item.state || T("waiting", "待发送");
         var retry = document.createElement("button");
         retry.type = "button";
         retry.className = "btn btn-small";
         retry.textContent = T("retry", "重新发送");
-        retry.addEventListener("click", function () { send(item).then(render); });
+        retry.addEventListener("click", function () { delete item.error; delete item.state; send(item).then(render); });
         var drop = document.createElement("button");
         drop.type = "button";
         drop.className = "link-button";
@@ -101,14 +104,18 @@
   // --- Sending ---------------------------------------------------------------------------------
   function send(item) {
     return post(item.action, formData(item)).then(function (response) {
-      if (response.ok && response.redirected) {
-        return forget(item.id).then(function () {
-          var number = (response.url.match(/\/cases\/([^/]+)\/?$/) || [])[1] || "";
-          say(T("sent", "已发送：案件 {number}").replace("{number}", number));
-        });
+      var signIn = response.redirected && new URL(response.url).pathname === new URL(loginUrl, location.href).pathname;
+      if (response.ok && response.redirected && !signIn) {
+        // Done (or found done before): the server answered with the case's page.
+        return forget(item.id).then(function () { say(T("sent", "已发送：{title}").replace("{title}", item.title)); });
       }
-      // The server refused it (a field, a permission): keep it, say so; it can be deleted.
-      item.error = T("refused", "发送未成功，请删除后重新填写") + "（" + response.status + "）";
+      if (signIn || response.status === 429 || response.status >= 500) {
+        // Not refused, only not now: it stays waiting and goes with the next send.
+        item.state = signIn ? T("sign-in", "请重新登录，登录后自动发送") : T("busy", "服务器繁忙，稍后自动重新发送");
+        return keep(item);
+      }
+      // Refused (a field, a permission, the case moved on): kept, with why; it can be deleted.
+      item.error = (T("refused-" + response.status, "") || T("refused", "发送未成功，请删除后重新操作")) + "（" + response.status + "）";
       return keep(item);
     }, function () { /* still no connection: it waits */ });
   }
@@ -135,14 +142,14 @@
       var item = {
         id: String(id),
         action: form.action,
-        title: String(data.get("description") || "").slice(0, 40),
+        title: form.getAttribute("data-outbox-title") || String(data.get("description") || "").slice(0, 40),
         created: Date.now(),
         csrf: String(data.get("csrfmiddlewaretoken") || ""),
         fields: Array.from(data.entries()),
       };
       var queue = function () {
         return keep(item).then(render).then(function () {
-          say(T("saved", "没有网络：这条上报已保存在手机上，恢复网络后会自动发送。"));
+          say(T("saved", "没有网络：已保存在手机上，恢复网络后会自动发送。"));
           window.scrollTo(0, 0);
         });
       };
