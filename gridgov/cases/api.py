@@ -728,53 +728,53 @@ def task_get(request, task_id: int):
     return _task(access.access_task(request.user, pk=task_id))
 
 
+def _task_act(request, task_id: int, service, **kwargs):
+    """One step of a task, once per ``Idempotency-Key`` (see ``_act``)."""
+    task = access.access_task(request.user, pk=task_id)
+    services.action_once(
+        actor=request.user,
+        case=task.case,
+        client_id=_idempotency_key(request),
+        run=lambda: service(actor=request.user, task=task, **kwargs),
+    )
+    return _task(access.access_task(request.user, pk=task_id))
+
+
 @tasks_router.post("/{task_id}/sign", response=TaskOut, summary="Unit: sign for the task")
 def task_sign(request, task_id: int):
-    task = access.access_task(request.user, pk=task_id)
-    return _task(services.task_sign(actor=request.user, task=task))
+    return _task_act(request, task_id, services.task_sign)
 
 
 @tasks_router.post("/{task_id}/return", response=TaskOut, summary="Unit: return it (not ours) with a reason")
 def task_return(request, task_id: int, payload: ReasonIn):
-    task = access.access_task(request.user, pk=task_id)
-    return _task(services.task_return(actor=request.user, task=task, reason=payload.reason or ""))
+    return _task_act(request, task_id, services.task_return, reason=payload.reason or "")
 
 
 @tasks_router.post("/{task_id}/finish", response=TaskOut, summary="Unit: finish with after-photos and a note")
 def task_finish(request, task_id: int, payload: Form[FinishIn], photos: File[list[UploadedFile]] = None):
-    task = access.access_task(request.user, pk=task_id)
-    return _task(services.task_finish(actor=request.user, task=task, note=payload.note, photos=photos))
+    return _task_act(request, task_id, services.task_finish, note=payload.note, photos=photos)
 
 
 @tasks_router.post(
     "/{task_id}/supervise", response=TaskOut, summary="Centre: supervise (督办) one unit's task"
 )
 def task_supervise(request, task_id: int, payload: PressIn):
-    task = access.access_task(request.user, pk=task_id)
-    return _task(
-        services.task_press(
-            actor=request.user, task=task, action="supervise", level=payload.level, note=payload.note
-        )
+    return _task_act(
+        request, task_id, services.task_press, action="supervise", level=payload.level, note=payload.note
     )
 
 
 @tasks_router.post("/{task_id}/urge", response=TaskOut, summary="Centre: urge (催办) one unit's task")
 def task_urge(request, task_id: int, payload: PressIn):
-    task = access.access_task(request.user, pk=task_id)
-    return _task(
-        services.task_press(
-            actor=request.user, task=task, action="urge", level=payload.level, note=payload.note
-        )
+    return _task_act(
+        request, task_id, services.task_press, action="urge", level=payload.level, note=payload.note
     )
 
 
 @tasks_router.post("/{task_id}/assess", response=TaskOut, summary="Whistling centre: rate a unit's answer")
 def task_assess(request, task_id: int, payload: RateIn):
-    task = access.access_task(request.user, pk=task_id)
-    return _task(
-        services.task_assess(
-            actor=request.user, task=task, rating=payload.rating or "", comment=payload.comment
-        )
+    return _task_act(
+        request, task_id, services.task_assess, rating=payload.rating or "", comment=payload.comment
     )
 
 
@@ -782,11 +782,13 @@ def task_assess(request, task_id: int, payload: RateIn):
     "/{task_id}/assess_request", response=TaskOut, summary="Whistled unit: rate the request it answered"
 )
 def task_assess_request(request, task_id: int, payload: RateIn):
-    task = access.access_task(request.user, pk=task_id)
-    return _task(
-        services.task_assess(
-            actor=request.user, task=task, rating=payload.rating or "", comment=payload.comment, by_unit=True
-        )
+    return _task_act(
+        request,
+        task_id,
+        services.task_assess,
+        rating=payload.rating or "",
+        comment=payload.comment,
+        by_unit=True,
     )
 
 
@@ -794,27 +796,18 @@ def task_assess_request(request, task_id: int, payload: RateIn):
     "/{task_id}/extension_request", response=TaskOut, summary="Unit: ask for more working days (延期)"
 )
 def task_extension_request(request, task_id: int, payload: ExtensionIn):
-    task = access.access_task(request.user, pk=task_id)
-    return _task(
-        services.task_extension_request(
-            actor=request.user, task=task, days=payload.days, reason=payload.reason
-        )
+    return _task_act(
+        request, task_id, services.task_extension_request, days=payload.days, reason=payload.reason
     )
 
 
 @tasks_router.post("/{task_id}/extension_approve", response=TaskOut, summary="Centre: approve the extension")
 def task_extension_approve(request, task_id: int, payload: NoteIn):
-    task = access.access_task(request.user, pk=task_id)
-    return _task(
-        services.task_extension_decide(actor=request.user, task=task, approve=True, note=payload.note)
-    )
+    return _task_act(request, task_id, services.task_extension_decide, approve=True, note=payload.note)
 
 
 @tasks_router.post("/{task_id}/extension_refuse", response=TaskOut, summary="Centre: refuse the extension")
 def task_extension_refuse(request, task_id: int, payload: ReasonIn):
-    task = access.access_task(request.user, pk=task_id)
-    return _task(
-        services.task_extension_decide(
-            actor=request.user, task=task, approve=False, note=payload.reason or ""
-        )
+    return _task_act(
+        request, task_id, services.task_extension_decide, approve=False, note=payload.reason or ""
     )

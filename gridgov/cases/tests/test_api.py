@@ -16,6 +16,7 @@ from PIL import Image
 
 from gridgov.accounts.auth import api_token_create
 from gridgov.accounts.models import Notification, SmsMessage
+from gridgov.cases import services
 from gridgov.cases.models import Case, CaseEvent, Photo
 
 from .conftest import IN_GRID, NOWHERE, jpeg
@@ -248,6 +249,16 @@ def test_an_action_with_an_idempotency_key_is_done_once(client, world):
         f"/api/cases/{number}/verify", {}, content_type="application/json", HTTP_IDEMPOTENCY_KEY="abc"
     )
     assert bad.status_code == 400 and "Idempotency-Key" in bad.json()["fields"]
+    # and a task's step takes the key too: the office signs twice with one key, once in effect
+    case = Case.objects.get(number=number)
+    services.case_accept(actor=world.users.centre, case=case)
+    services.case_dispatch(actor=world.users.centre, case=Case.objects.get(pk=case.pk), units=[world.office])
+    task = case.tasks.get()
+    client.force_login(world.users.unit)
+    key = {"HTTP_IDEMPOTENCY_KEY": str(uuid.uuid4())}
+    signed = [client.post(f"/api/tasks/{task.pk}/sign", **key) for _ in range(2)]
+    assert [r.status_code for r in signed] == [200, 200] and signed[1].json()["status"] == "signed"
+    assert task.events.filter(action="sign").count() == 1
 
 
 @pytest.mark.django_db
