@@ -72,7 +72,7 @@
       box.hidden = !items.length && (!note || note.hidden);
       items.sort(function (a, b) { return a.created - b.created; }).forEach(function (item) {
         var li = document.createElement("li");
-        li.className = "outbox-item";
+        li.className = item.error ? "outbox-item outbox-refused" : "outbox-item";
         li.setAttribute("data-outbox-id", item.id);
         var what = document.createElement("span");
         what.className = "outbox-what";
