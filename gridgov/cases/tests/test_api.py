@@ -19,7 +19,7 @@ from gridgov.accounts.models import Notification, SmsMessage
 from gridgov.cases import services
 from gridgov.cases.models import Case, CaseEvent, Photo
 
-from .conftest import IN_GRID, NOWHERE, jpeg
+from .conftest import IN_GRID, NOWHERE, jpeg, resident_report
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -229,12 +229,7 @@ def test_wrong_state_is_409_naming_the_state(client, world):
 @pytest.mark.django_db
 def test_an_action_with_an_idempotency_key_is_done_once(client, world):
     # given a report waiting for the grid worker
-    client.force_login(world.users.resident)
-    number = client.post(
-        "/api/cases/",
-        {"category": "C0301", "description": "垃圾满溢", "lon": IN_GRID[0], "lat": IN_GRID[1]},
-        content_type="application/json",
-    ).json()["number"]
+    number = resident_report(world).number
     client.force_login(world.users.grid_worker)
     key = {"HTTP_IDEMPOTENCY_KEY": str(uuid.uuid4())}
     # when the verification is sent twice with one Idempotency-Key
