@@ -66,6 +66,7 @@ MIDDLEWARE = [
     "gridgov.core.middleware.SessionMarkMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "gridgov.core.middleware.AuditMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"

@@ -15,6 +15,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth import authenticate
+from django.contrib.auth.signals import user_login_failed
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -94,6 +95,7 @@ def login_password_verify(*, username: str, password: str, request=None) -> User
     """
     identifier = (username or "").strip()
     if not identifier or not password or selectors.login_locked_until(identifier=identifier) is not None:
+        user_login_failed.send(sender=__name__, credentials={"username": identifier}, request=request)
         raise InvalidCredentials(PASSWORD_FAILED)
     user = authenticate(request, username=identifier, password=password)
     if user is None:

@@ -7,6 +7,7 @@ button of the residents' form that re-renders the page with the phone kept and a
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import authenticate
 from django.contrib.auth import login as auth_login
 from django.contrib.auth import logout as auth_logout
 from django.contrib.auth.decorators import login_required
@@ -108,7 +109,10 @@ def login_view(request):
         code_form = CodeLoginForm(request.POST)
         if code_form.is_valid():
             try:
-                user = services.login_code_verify(**code_form.cleaned_data)
+                # Through Django's authentication (PhoneCodeBackend), which signals a failure.
+                user = authenticate(request, **code_form.cleaned_data)
+                if user is None:
+                    raise services.InvalidCredentials(services.CODE_FAILED)
             except DomainError as error:
                 _show_error(code_form, error)
                 code_form.data = code_form.data.copy()

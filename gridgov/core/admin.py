@@ -14,12 +14,15 @@ class WorkCalendarDayAdmin(admin.ModelAdmin):
 
 @admin.register(AuditEntry)
 class AuditEntryAdmin(admin.ModelAdmin):
-    """Read only: the log is written by ``core.audit.reveal`` and never changed."""
+    """审计日志, read only: written by ``core.audit`` and never changed. Searched by the
+    actor's username or name, the account tried, the record, the IP address and the path."""
 
-    list_display = ["at", "actor", "action", "subject", "field"]
+    list_display = ["at", "action", "actor", "identifier", "subject", "field", "reason", "ip", "path"]
     list_filter = ["action"]
-    search_fields = ["subject", "actor__username"]
+    list_select_related = ["actor"]
+    search_fields = ["actor__username", "actor__full_name", "identifier", "subject", "ip", "path"]
     date_hierarchy = "at"
+    show_full_result_count = False
 
     def has_add_permission(self, request):
         return False

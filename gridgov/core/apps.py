@@ -7,4 +7,4 @@ class CoreConfig(AppConfig):
     verbose_name = "Core"
 
     def ready(self) -> None:
-        from . import signals  # noqa: F401  (connects the calendar's generation bumps)
+        from . import signals  # noqa: F401  (the calendar's generation bumps, the audit log's receivers)

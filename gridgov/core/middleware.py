@@ -2,7 +2,7 @@ from django.conf import settings
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
 
-from . import pwa
+from . import audit, pwa
 
 
 class ChineseFirstLocaleMiddleware(LocaleMiddleware):
@@ -29,4 +29,20 @@ class SessionMarkMiddleware:
         response = self.get_response(request)
         if response.get("Content-Type", "").startswith("text/html") and hasattr(request, "user"):
             response[pwa.SESSION_HEADER] = pwa.session_mark(request)
+        return response
+
+
+class AuditMiddleware:
+    """Binds the request for the audit log (``audit.bound``: entries written while answering it
+    take its user, IP address and path) and records every 403 answer, page or API, as a
+    ``denied`` entry. After ``AuthenticationMiddleware``."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        with audit.bound(request):
+            response = self.get_response(request)
+        if response.status_code == 403:
+            audit.record(audit.AuditAction.DENIED, request=request, detail={"method": request.method})
         return response

@@ -98,6 +98,8 @@ class MemberPatch(Schema):
 
 class RevealIn(Schema):
     field: str
+    #: Why the full value is needed (required, at most 200 characters; kept in the audit log).
+    reason: str = ""
 
 
 class RevealOut(Schema):
@@ -388,7 +390,9 @@ def member_reveal(request, member_id: int, payload: RevealIn):
     member = access.access_member(request.user, pk=member_id)
     return RevealOut(
         field=payload.field,
-        value=services.member_reveal(actor=request.user, member=member, field=payload.field),
+        value=services.member_reveal(
+            actor=request.user, member=member, field=payload.field, reason=payload.reason
+        ),
     )
 
 
@@ -492,7 +496,9 @@ def household_remove(request, household_id: int):
 )
 def household_reveal(request, household_id: int, payload: RevealIn):
     household = access.access_household(request.user, pk=household_id)
-    value = services.household_reveal(actor=request.user, household=household, field=payload.field)
+    value = services.household_reveal(
+        actor=request.user, household=household, field=payload.field, reason=payload.reason
+    )
     return RevealOut(field=payload.field, value=value)
 
 

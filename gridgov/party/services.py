@@ -114,15 +114,15 @@ def member_update(
     return _member_saved(member, fields)
 
 
-def member_reveal(*, actor, member: PartyMember, field: str) -> str:
-    """One personal field of ``member`` in full, audited."""
+def member_reveal(*, actor, member: PartyMember, field: str, reason: str) -> str:
+    """One personal field of ``member`` in full, audited with ``reason`` (why it is needed)."""
     if field not in MEMBER_REVEALABLE:
         raise ValidationFailed(
             fields={"field": [_("Choose one of: %(names)s.") % {"names": ", ".join(MEMBER_REVEALABLE)}]}
         )
     if not access.may_reveal_member(actor, member):
         raise PermissionDenied()
-    value = audit.reveal(actor=actor, obj=member, field=field)
+    value = audit.reveal(actor=actor, obj=member, field=field, reason=reason)
     return value.isoformat() if isinstance(value, date) else str(value)
 
 
@@ -203,13 +203,14 @@ def household_remove(*, actor, household: LinkedHousehold) -> None:
     household.delete()
 
 
-def household_reveal(*, actor, household: LinkedHousehold, field: str) -> str:
+def household_reveal(*, actor, household: LinkedHousehold, field: str, reason: str) -> str:
+    """One field of ``household`` in full, audited with ``reason``."""
     if field not in HOUSEHOLD_REVEALABLE:
         raise ValidationFailed(
             fields={"field": [_("Choose one of: %(names)s.") % {"names": ", ".join(HOUSEHOLD_REVEALABLE)}]}
         )
     access.require_works_for_central(actor, household.central)
-    return audit.reveal(actor=actor, obj=household, field=field)
+    return audit.reveal(actor=actor, obj=household, field=field, reason=reason)
 
 
 @transaction.atomic

@@ -114,6 +114,8 @@ class WishIn(Schema):
 
 class RevealIn(Schema):
     field: str
+    #: Why the full value is needed (required, at most 200 characters; kept in the audit log).
+    reason: str = ""
 
 
 class RevealOut(Schema):
@@ -321,7 +323,8 @@ def wish_get(request, wish_id: int):
 def wish_reveal(request, wish_id: int, payload: RevealIn):
     wish = access.access_wish(request.user, pk=wish_id)
     return RevealOut(
-        field=payload.field, value=services.wish_reveal(actor=request.user, wish=wish, field=payload.field)
+        field=payload.field,
+        value=services.wish_reveal(actor=request.user, wish=wish, field=payload.field, reason=payload.reason),
     )
 
 

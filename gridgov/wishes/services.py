@@ -145,14 +145,14 @@ def wish_review(*, actor, wish: Wish, approve: bool, reason: str = "", at: datet
     )  # fmt: skip
 
 
-def wish_reveal(*, actor, wish: Wish, field: str) -> str:
-    """One field of the beneficiary in full, audited."""
+def wish_reveal(*, actor, wish: Wish, field: str, reason: str) -> str:
+    """One field of the beneficiary in full, audited with ``reason`` (why it is needed)."""
     if field not in REVEALABLE:
         raise ValidationFailed(
             fields={"field": [_("Choose one of: %(names)s.") % {"names": ", ".join(REVEALABLE)}]}
         )
     access.require(access.may_reveal(actor, wish))
-    return audit.reveal(actor=actor, obj=wish, field=field)
+    return audit.reveal(actor=actor, obj=wish, field=field, reason=reason)
 
 
 # --- Claims (认领) ----------------------------------------------------------------------------------

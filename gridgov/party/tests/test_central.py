@@ -120,19 +120,36 @@ def test_households_are_revealed_only_to_who_keeps_them(client, world, party, ce
     # the member and the grid's worker keep them: the address in full, audited
     for user in (party.wang_user, world.users.grid_worker):
         status, body = call(
-            client, user, "post", f"households/{household['id']}/reveal", {"field": "address"}
+            client,
+            user,
+            "post",
+            f"households/{household['id']}/reveal",
+            {"field": "address", "reason": "上门走访"},
         )
         assert (status, body["value"]) == (200, "张家村1组1号")
-    assert AuditEntry.objects.filter(subject=f"party.linkedhousehold:{household['id']}").count() == 2
+    assert (
+        AuditEntry.objects.filter(action="reveal", subject=f"party.linkedhousehold:{household['id']}").count()
+        == 2
+    )
     # a leader sees the household masked but may not reveal it; another member does not see it
     assert (
-        call(client, world.users.leader, "post", f"households/{household['id']}/reveal", {"field": "phone"})[
-            0
-        ]
+        call(
+            client,
+            world.users.leader,
+            "post",
+            f"households/{household['id']}/reveal",
+            {"field": "phone", "reason": "电话回访"},
+        )[0]
         == 403
     )
     assert (
-        call(client, party.li_user, "post", f"households/{household['id']}/reveal", {"field": "phone"})[0]
+        call(
+            client,
+            party.li_user,
+            "post",
+            f"households/{household['id']}/reveal",
+            {"field": "phone", "reason": "电话回访"},
+        )[0]
         == 404
     )
     assert (

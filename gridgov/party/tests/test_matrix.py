@@ -81,7 +81,7 @@ ENDPOINTS = [
         "reveal a household",
         "post",
         "households/{household}/reveal",
-        {"field": "phone"},
+        {"field": "phone", "reason": "电话回访"},
         "200 200 404 403 200 404 200 404 404",
     ),
     (

@@ -6,7 +6,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from gridgov.core.models import AuditEntry
+from gridgov.core.models import AuditAction, AuditEntry
 from gridgov.party import services
 from gridgov.party.models import PartyMember
 
@@ -33,37 +33,79 @@ def test_a_member_is_shown_masked_and_revealed_one_field_at_a_time(client, world
     assert "birth_date" not in body
     # when the secretary reveals the ID number
     status, body = call(
-        client, party.secretary, "post", f"members/{party.wang.pk}/reveal", {"field": "id_number"}
+        client,
+        party.secretary,
+        "post",
+        f"members/{party.wang.pk}/reveal",
+        {"field": "id_number", "reason": " 核对党费收缴 "},
     )
     # then it is given in full and the look is on record
     assert (status, body["value"]) == (200, ID_WANG)
-    entry = AuditEntry.objects.get()
-    assert (entry.actor, entry.subject, entry.field) == (
+    entry = AuditEntry.objects.get(action=AuditAction.REVEAL)
+    assert (entry.actor, entry.subject, entry.field, entry.reason) == (
         party.secretary,
         f"party.partymember:{party.wang.pk}",
         "id_number",
+        "核对党费收缴",
     )
     # and the member may reveal their own birth date, a grid worker nothing, a leader nothing
-    assert call(client, party.wang_user, "post", f"members/{party.wang.pk}/reveal", {"field": "birth_date"})[
-        1
-    ] == {
+    assert call(
+        client,
+        party.wang_user,
+        "post",
+        f"members/{party.wang.pk}/reveal",
+        {"field": "birth_date", "reason": "本人查看"},
+    )[1] == {
         "field": "birth_date",
         "value": "1965-03-12",
     }
     assert (
-        call(client, world.users.grid_worker, "post", f"members/{party.wang.pk}/reveal", {"field": "phone"})[
-            0
-        ]
+        call(
+            client,
+            world.users.grid_worker,
+            "post",
+            f"members/{party.wang.pk}/reveal",
+            {"field": "phone", "reason": "联系本人"},
+        )[0]
         == 403
     )
     assert (
-        call(client, world.users.leader, "post", f"members/{party.wang.pk}/reveal", {"field": "phone"})[0]
+        call(
+            client,
+            world.users.leader,
+            "post",
+            f"members/{party.wang.pk}/reveal",
+            {"field": "phone", "reason": "联系本人"},
+        )[0]
         == 403
     )
     assert (
-        call(client, party.secretary, "post", f"members/{party.wang.pk}/reveal", {"field": "name"})[0] == 400
+        call(
+            client,
+            party.secretary,
+            "post",
+            f"members/{party.wang.pk}/reveal",
+            {"field": "name", "reason": "核对"},
+        )[0]
+        == 400
     )
-    assert AuditEntry.objects.count() == 2
+    assert AuditEntry.objects.filter(action=AuditAction.REVEAL).count() == 2
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "reason", [None, "", "   ", "长" * 201], ids=["missing", "empty", "blank", "too-long"]
+)
+def test_a_reveal_without_a_reason_is_refused_with_the_field_named(client, party, reason):
+    # when the secretary asks for a member's ID number without saying why (or at length)
+    body = {"field": "id_number"} if reason is None else {"field": "id_number", "reason": reason}
+    status, answer = call(client, party.secretary, "post", f"members/{party.wang.pk}/reveal", body)
+    # then it is a 400 naming the reason, in Chinese, and nothing is revealed nor recorded
+    assert status == 400
+    assert list(answer["fields"]) == ["reason"]
+    assert not answer["fields"]["reason"][0].isascii()  # the translated message, not the source
+    assert "value" not in answer
+    assert not AuditEntry.objects.filter(action=AuditAction.REVEAL).exists()
 
 
 @pytest.mark.django_db

@@ -135,13 +135,16 @@ def test_who_reveals_and_reviews_a_pending_wish(client, world, cast, who, reveal
 
     user = getattr(cast, who)
     wish = post_wish(world, cast)
-    status, body = call(client, user, "post", f"{wish.pk}/reveal", {"field": "beneficiary_phone"})
+    status, body = call(
+        client, user, "post", f"{wish.pk}/reveal", {"field": "beneficiary_phone", "reason": "联系送达"}
+    )
     assert status == reveal
     if status == 200:
         assert body["value"] == "13904300001"
-        assert AuditEntry.objects.get().subject == f"wishes.wish:{wish.pk}"
+        entry = AuditEntry.objects.get(action="reveal")
+        assert (entry.subject, entry.reason) == (f"wishes.wish:{wish.pk}", "联系送达")
     else:
-        assert not AuditEntry.objects.exists()
+        assert not AuditEntry.objects.filter(action="reveal").exists()
     assert (
         call(client, user, "post", f"{wish.pk}/review", {"approve": False, "reason": "信息不全"})[0] == review
     )
