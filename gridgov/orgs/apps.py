@@ -7,6 +7,9 @@ class OrgsConfig(AppConfig):
     label = "orgs"
     verbose_name = _("Organisation")
 
+    def ready(self) -> None:
+        from . import signals  # noqa: F401  (memberships in the audit log)
+
     def menu_entries(self, user):
         from django.urls import reverse
 
