@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from gridgov.cases import selectors as cases
 from gridgov.cases.models import CaseStatus
-from gridgov.core import periods
+from gridgov.core import audit, periods
 from gridgov.core.errors import ValidationFailed
 
 from . import access, kpis, selectors
@@ -120,7 +120,7 @@ def report(request):
 
 @login_required
 def report_xlsx(request):
-    """The same monthly report as an XLSX workbook."""
+    """The same monthly report as an XLSX workbook; each download is in the audit log."""
     try:
         found = _report(request)
     except ValidationFailed as failed:
@@ -131,6 +131,16 @@ def report_xlsx(request):
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
     response["Content-Disposition"] = f'attachment; filename="{name}"'
+    audit.record(
+        audit.AuditAction.EXPORT,
+        request=request,
+        detail={
+            "report": "monthly",
+            "scope": found.scope,
+            "month": f"{found.period.start:%Y-%m}",
+            "file": name,
+        },
+    )
     return response
 
 
