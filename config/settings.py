@@ -65,8 +65,12 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "gridgov.core.middleware.SessionMarkMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "gridgov.accounts.middleware.SessionTimeoutMiddleware",
+    "gridgov.accounts.middleware.StaffTotpMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "gridgov.core.middleware.ContentSecurityPolicyMiddleware",
     "gridgov.core.middleware.AuditMiddleware",
+    "gridgov.core.middleware.DatabaseBusyMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -134,9 +138,17 @@ AUTHENTICATION_BACKENDS = [
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "accounts:login"
+# Argon2id first; a password stored with another hasher is re-hashed with it at the next sign-in.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
+# In force wherever a password is set: the admin, the password change page, createsuperuser.
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+    {"NAME": "gridgov.accounts.validators.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -227,10 +239,46 @@ if _tasks_backend == "rq":
     INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
 
 # --- Security ---------------------------------------------------------------------------------
+# A production installation: DEBUG off and a SECRET_KEY of its own.
+_PRODUCTION = not DEBUG and bool(os.environ.get("SECRET_KEY"))
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = env_bool("GRIDGOV_SECURE_COOKIES", not DEBUG and bool(os.environ.get("SECRET_KEY")))
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_SECURE = env_bool("GRIDGOV_SECURE_COOKIES", _PRODUCTION)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# A signed-in session ends after this many minutes without a request, and this many hours after
+# the sign-in whatever happens (0: no such limit); GRIDGOV_SESSION_IDLE_MINUTES and ..._MAX_HOURS.
+GRIDGOV_SESSION_IDLE_MINUTES = int(os.environ.get("GRIDGOV_SESSION_IDLE_MINUTES", "60"))
+GRIDGOV_SESSION_MAX_HOURS = int(os.environ.get("GRIDGOV_SESSION_MAX_HOURS", "24"))
+if GRIDGOV_SESSION_MAX_HOURS > 0:
+    SESSION_COOKIE_AGE = GRIDGOV_SESSION_MAX_HOURS * 3600
+# Two-factor codes (TOTP) for command-centre operators and administrators: "required" (they
+# enrol before anything else), "optional" (they may enrol; once enrolled they must use it) or
+# "off". Required in production, optional otherwise (the demo's staff sign in with a password).
+GRIDGOV_STAFF_TOTP = os.environ.get("GRIDGOV_STAFF_TOTP", "") or ("required" if _PRODUCTION else "optional")
+if GRIDGOV_STAFF_TOTP not in ("required", "optional", "off"):
+    raise RuntimeError(f"GRIDGOV_STAFF_TOTP must be required, optional or off, not {GRIDGOV_STAFF_TOTP!r}")
 X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+
+# Production (DJANGO_ENV=production): HTTPS only, with HSTS and secure cookies; a deployment
+# that passes `manage.py check --deploy` without a warning. Behind a reverse proxy that ends
+# TLS, set GRIDGOV_PROXY_SSL_HEADER=1 (it must set X-Forwarded-Proto itself).
+PRODUCTION = os.environ.get("DJANGO_ENV", "").strip().lower() == "production"
+if PRODUCTION:
+    if DEBUG:
+        raise RuntimeError("DEBUG must be off when DJANGO_ENV=production")
+    if not os.environ.get("SECRET_KEY"):
+        raise RuntimeError("SECRET_KEY must be set when DJANGO_ENV=production")
+    SECURE_SSL_REDIRECT = env_bool("GRIDGOV_SSL_REDIRECT", True)
+    SECURE_HSTS_SECONDS = int(os.environ.get("GRIDGOV_HSTS_SECONDS", "31536000"))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("GRIDGOV_HSTS_INCLUDE_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = env_bool("GRIDGOV_HSTS_PRELOAD", True)
+    SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = True
+    if env_bool("GRIDGOV_PROXY_SSL_HEADER", False):
+        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 LOGGING = {
     "version": 1,
@@ -253,11 +301,45 @@ GRIDGOV_LOGIN_CODE_TTL_SECONDS = int(os.environ.get("GRIDGOV_LOGIN_CODE_TTL_SECO
 GRIDGOV_LOGIN_CODE_RESEND_SECONDS = int(os.environ.get("GRIDGOV_LOGIN_CODE_RESEND_SECONDS", "60"))
 GRIDGOV_LOGIN_MAX_FAILURES = int(os.environ.get("GRIDGOV_LOGIN_MAX_FAILURES", "5"))
 GRIDGOV_LOGIN_LOCKOUT_SECONDS = int(os.environ.get("GRIDGOV_LOGIN_LOCKOUT_SECONDS", "900"))
+# Failed sign-ins (any account) from one client address within the lockout window before the
+# address is locked out too; login codes one phone number, and one client address, may be sent
+# (asked for) in an hour.
+GRIDGOV_LOGIN_IP_MAX_FAILURES = int(os.environ.get("GRIDGOV_LOGIN_IP_MAX_FAILURES", "30"))
+GRIDGOV_LOGIN_CODES_PER_PHONE_HOUR = int(os.environ.get("GRIDGOV_LOGIN_CODES_PER_PHONE_HOUR", "5"))
+GRIDGOV_LOGIN_CODES_PER_IP_HOUR = int(os.environ.get("GRIDGOV_LOGIN_CODES_PER_IP_HOUR", "20"))
 # How often (seconds) a process checks whether grid polygons changed and its index must be rebuilt.
 GRIDGOV_GEO_RECHECK_SECONDS = float(os.environ.get("GRIDGOV_GEO_RECHECK_SECONDS", "1"))
 # Map tiles: empty means grid polygons are drawn on a plain background.
 GRIDGOV_MAP_TILE_URL = os.environ.get("GRIDGOV_MAP_TILE_URL", "")
+# The content security policy of every page: the site's own scripts, styles and connections
+# only (no inline script, style attribute or eval anywhere), images also from the map tiles'
+# host and from the page itself (blob: previews of chosen photos). Set by
+# core.middleware.ContentSecurityPolicyMiddleware.
+_tile = GRIDGOV_MAP_TILE_URL.split("/")
+_tile_origin = f"{_tile[0]}//{_tile[2].replace('{s}', '*')}" if "://" in GRIDGOV_MAP_TILE_URL else ""
+GRIDGOV_CSP = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        f"img-src 'self' data: blob: {_tile_origin}".strip(),
+        "connect-src 'self'",
+        "font-src 'self'",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+        "worker-src 'self'",
+        "manifest-src 'self'",
+    ]
+)
 GRIDGOV_API_TOKEN_TTL_DAYS = int(os.environ.get("GRIDGOV_API_TOKEN_TTL_DAYS", "90"))
+# Reports a resident may make in an hour, per person and per address (0: no limit).
+GRIDGOV_REPORT_RATE_USER = int(os.environ.get("GRIDGOV_REPORT_RATE_USER", "20"))
+GRIDGOV_REPORT_RATE_IP = int(os.environ.get("GRIDGOV_REPORT_RATE_IP", "60"))
+# A command centre's 待审核 list holds the published reports of the last so many days it has
+# not reviewed (what the public sees of them).
+GRIDGOV_REVIEW_DAYS = int(os.environ.get("GRIDGOV_REVIEW_DAYS", "30"))
 
 # Case photos: refused before decoding when larger than these.
 GRIDGOV_PHOTO_MAX_BYTES = int(os.environ.get("GRIDGOV_PHOTO_MAX_BYTES", str(15 * 1024 * 1024)))

@@ -10,10 +10,13 @@ business (``require_actor``): a visible case with a forbidden action is a 403.
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db.models import Exists, OuterRef, Q
+from django.utils.translation import gettext as _
 
-from gridgov.core.errors import NotFound, PermissionDenied
+from gridgov.core.errors import NotFound, PermissionDenied, RateLimited
 from gridgov.core.masking import mask_name
+from gridgov.core.ratelimit import rate_limit_hit
 from gridgov.core.scoping import collapse, covers, within_any
 from gridgov.enterprises.access import enterprise_ids_spoken_for, speaks_for
 from gridgov.orgs.models import Role
@@ -127,6 +130,24 @@ def sees_board(user, case: Case) -> bool:
 def sees_full_phone(user, case: Case) -> bool:
     """The reporter's number is for the command centre responsible for the case only."""
     return covers(viewer(user).centre_paths, case.path)
+
+
+def report_rate_check(user, *, ip: str | None, client_id=None) -> None:
+    """A resident's reports are limited per person and per address (``GRIDGOV_REPORT_RATE_USER``
+    and ``GRIDGOV_REPORT_RATE_IP`` an hour), so no one floods a command centre; people on duty
+    (grid workers, centres, units) are not. A retry of a report already filed (its client id)
+    is not counted. Over a limit: ``RateLimited`` with the seconds to wait."""
+    if viewer(user).is_staff_viewer or (client_id and Case.objects.filter(client_id=client_id).exists()):
+        return
+    for key, limit in (
+        (f"report:user:{user.pk}", settings.GRIDGOV_REPORT_RATE_USER),
+        (f"report:ip:{ip}", settings.GRIDGOV_REPORT_RATE_IP if ip else 0),
+    ):
+        wait = rate_limit_hit(key, limit=limit, window=3600)
+        if wait is not None:
+            raise RateLimited(
+                _("Too many reports in a short time. Please try again later."), retry_after=wait
+            )
 
 
 def access_case(user, *, number: str) -> Case:

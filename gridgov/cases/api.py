@@ -22,6 +22,7 @@ from gridgov.catalogue.selectors import category_active
 from gridgov.core.errors import NotFound, ValidationFailed
 from gridgov.core.masking import mask_email, mask_name
 from gridgov.core.pagination import LazyRows
+from gridgov.core.ratelimit import client_ip
 from gridgov.enterprises.models import Enterprise
 from gridgov.orgs.models import CommandCentre, HandlingUnit
 
@@ -53,8 +54,10 @@ class CaseIn(Schema):
 
 
 class WhistleIn(Schema):
-    """吹哨: a street's centre calls units above it; ``centre_id`` when the operator has several."""
+    """吹哨: a street's centre calls units above it; ``centre_id`` when the operator has several;
+    ``client_id`` makes retries safe (the same request again answers with the first case)."""
 
+    client_id: uuid.UUID | None = None
     centre_id: int | None = None
     title: str = ""
     category: str | None = None
@@ -65,8 +68,10 @@ class WhistleIn(Schema):
 
 
 class DirectiveIn(Schema):
-    """上级号召: every active unit of ``unit_kinds`` within the centre's territory, by ``due_at``."""
+    """上级号召: every active unit of ``unit_kinds`` within the centre's territory, by ``due_at``;
+    ``client_id`` makes retries safe."""
 
+    client_id: uuid.UUID | None = None
     centre_id: int | None = None
     title: str = ""
     category: str | None = None
@@ -426,6 +431,7 @@ def _centre(pk: int | None) -> CommandCentre | None:
 
 @router.post("/", response={200: CaseOut, 201: CaseOut}, summary="Report a case (idempotent on client_id)")
 def case_create(request, payload: CaseIn):
+    access.report_rate_check(request.user, ip=client_ip(request), client_id=payload.client_id)
     fingerprint = services.request_fingerprint(payload.dict(exclude={"client_id"}))
     case, created = services.case_report(
         actor=request.user,
@@ -458,6 +464,8 @@ def case_whistle(request, payload: WhistleIn):
         description=payload.description,
         urgency=payload.urgency,
         address=payload.address,
+        client_id=payload.client_id,
+        fingerprint=services.request_fingerprint(payload.dict(exclude={"client_id"})),
     )
     return _json(case_out(request.user, access.access_case(request.user, number=case.number)), status=201)
 
@@ -479,6 +487,8 @@ def directive_issue(request, payload: DirectiveIn):
         description=payload.description,
         urgency=payload.urgency,
         due_at=payload.due_at,
+        client_id=payload.client_id,
+        fingerprint=services.request_fingerprint(payload.dict(exclude={"client_id"})),
     )
     return _json(case_out(request.user, access.access_case(request.user, number=case.number)), status=201)
 
@@ -626,6 +636,31 @@ def case_merge(request, number: str, payload: MergeIn):
     if into is None:
         raise ValidationFailed(fields={"into": [_("No such case.")]})
     return _act(request, number, services.case_merge, into=into, note=payload.note)
+
+
+class ModerateIn(Schema):
+    """What the public sees: a redacted text (empty or the description: as it is), the
+    reporter's photos hidden, or the whole report hidden."""
+
+    public_text: str = ""
+    hide: bool = False
+    hide_photos: bool = False
+    note: str = ""
+
+
+@router.post(
+    "/{number}/moderate", response=CaseOut, summary="Centre: review what the public sees of a report (审核)"
+)
+def case_moderate(request, number: str, payload: ModerateIn):
+    return _act(
+        request,
+        number,
+        services.case_moderate,
+        public_text=payload.public_text,
+        hide=payload.hide,
+        hide_photos=payload.hide_photos,
+        note=payload.note,
+    )
 
 
 @router.post("/{number}/dispatch", response=CaseOut, summary="Centre: dispatch to one or more units")

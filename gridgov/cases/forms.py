@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from gridgov.catalogue.models import Category
+from gridgov.core.masking import redact_text
 from gridgov.orgs.models import UnitKind
 
 from .models import CaseStatus, PressLevel, Rating
@@ -164,6 +165,31 @@ class ReasonForm(ActionForm):
     )
 
 
+class ModerateForm(ActionForm):
+    """审核: what the public sees of a report; shown with its current public text."""
+
+    public_text = forms.CharField(
+        label=_("Public text"),
+        required=False,
+        max_length=2000,
+        widget=_textarea(_("What the public reads of this report"), rows=4, maxlength=2000),
+    )
+    hide_photos = forms.BooleanField(label=_("Hide the reporter's photos from the public"), required=False)
+    hide = forms.BooleanField(label=_("Hide the whole report from the public"), required=False)
+    note = forms.CharField(
+        label=_("Note"), required=False, max_length=500, widget=_textarea(_("Why (kept inside)"))
+    )
+
+    def __init__(self, *args, case=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if case is not None and not self.is_bound:
+            self.initial.update(
+                public_text=case.public_text or redact_text(case.description),
+                hide_photos=case.public_photos_hidden,
+                hide=case.public_hidden,
+            )
+
+
 class MergeForm(ActionForm):
     into = forms.CharField(
         label=_("Duplicate of case"),
@@ -217,8 +243,10 @@ def _category_choices(categories) -> list:
 
 
 class SentForm(forms.Form):
-    """What a command centre sends out itself (a whistle, a directive): the services check it."""
+    """What a command centre sends out itself (a whistle, a directive): the services check it.
+    ``client_id`` is made when the form is first shown, so sending it twice gives one case."""
 
+    client_id = forms.UUIDField(required=False, widget=forms.HiddenInput)
     title = forms.CharField(
         label=_("Title"), required=False, max_length=100, widget=forms.TextInput(attrs={"maxlength": 100})
     )

@@ -179,6 +179,12 @@ class Case(Deadline):
     merged_into = models.ForeignKey(
         "self", verbose_name=_("merged into"), null=True, blank=True, on_delete=models.PROTECT
     )
+    # 审核: what the public sees of a citizen's report (Open311's public requests), set by its
+    # command centre; the description and photos themselves are kept as they came.
+    public_text = models.TextField(_("public text"), blank=True, help_text=_("Empty: the description."))
+    public_hidden = models.BooleanField(_("hidden from the public"), default=False)
+    public_photos_hidden = models.BooleanField(_("photos hidden from the public"), default=False)
+    moderated_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
     rework_count = models.PositiveSmallIntegerField(_("rework count"), default=0)
     reopen_count = models.PositiveSmallIntegerField(_("reopen count"), default=0)
     # Raised by every step (an event, added photos): readers may cache what they render of a

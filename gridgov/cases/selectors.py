@@ -5,8 +5,9 @@ related rows come through ``select_related``/``prefetch_related``.
 """
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.db.models import Count, Exists, F, Max, OuterRef, Prefetch, Q, QuerySet, prefetch_related_objects
 from django.db.models.functions import TruncDate
 from django.utils import timezone
@@ -48,6 +49,24 @@ class CaseFilters:
 #: Cases a command centre sends out itself rather than receives.
 SENT_CHANNELS = (Channel.GRASSROOTS, Channel.DIRECTIVE)
 
+
+def published_q() -> Q:
+    """Citizens' reports past their first human look, which Open311 publishes: not one still
+    waiting for its grid worker, not a withdrawn one, not one that no grid could take and that
+    the command centre has not registered yet; whether a centre hid it is ``public_hidden``."""
+    return (
+        Q(channel__in=APPEAL_CHANNELS)
+        & ~Q(status__in=(CaseStatus.REPORTED, CaseStatus.WITHDRAWN))
+        & ~Q(status=CaseStatus.SUBMITTED, grid__isnull=True)
+    )
+
+
+def _to_review(v) -> Q:
+    """Published reports of the centre's last ``GRIDGOV_REVIEW_DAYS`` it has not reviewed."""
+    since = timezone.now() - timedelta(days=settings.GRIDGOV_REVIEW_DAYS)
+    return Q(centre__path__in=v.own_centres, moderated_at__isnull=True, created_at__gte=since) & published_q()
+
+
 #: Named queues, the work lists of each role: what narrows the visible cases to each.
 _QUEUE_FILTERS = {
     # grid workers: residents' reports to verify, handled cases to re-check, own patrols
@@ -67,6 +86,8 @@ _QUEUE_FILTERS = {
     ),
     # what the centre sent out itself and follows: its whistles and directives still open
     "sent": lambda v: Q(centre__path__in=v.own_centres, channel__in=SENT_CHANNELS, status__in=OPEN_STATUSES),
+    # what the public sees of its citizens' reports, to review (审核): text, photos, or hidden
+    "to_review": _to_review,
     # residents: their own reports
     "mine": lambda v: Q(reporter_id=v.user_id),
 }

@@ -49,6 +49,7 @@ from gridgov.orgs.models import (
 
 from . import access, selectors
 from .models import (
+    APPEAL_CHANNELS,
     OPEN_STATUSES,
     OPEN_TASK_STATUSES,
     Case,
@@ -691,6 +692,46 @@ def case_verify(*, actor, case: Case, note: str = "", at: datetime | None = None
 
 
 @transaction.atomic
+def case_moderate(
+    *,
+    actor,
+    case: Case,
+    public_text: str = "",
+    hide: bool = False,
+    hide_photos: bool = False,
+    note: str = "",
+    at: datetime | None = None,
+) -> Case:
+    """审核: the centre decides what the public sees of a published report: its text as it is or
+    redacted (``public_text``; the same as the description, or empty, keeps the description),
+    its reporter's photos hidden, or the whole report hidden. The description and the photos
+    stay as they came; the step is internal (the reporter is not told of it)."""
+    if case.channel not in APPEAL_CHANNELS:
+        raise ValidationFailed(_("Only a citizen's report is published."))
+    text = (public_text or "").strip()
+    if len(text) > 2000:
+        raise ValidationFailed(fields={"public_text": [_("At most 2000 characters.")]})
+    if text == (case.description or "").strip():
+        text = ""
+    now = _now(at)
+    return _case_step(
+        case=case,
+        action="moderate",
+        actor=actor,
+        at=now,
+        note=(note or "").strip(),
+        internal=True,
+        data={"hidden": bool(hide), "photos_hidden": bool(hide_photos), "text_changed": bool(text)},
+        fields={
+            "public_text": text,
+            "public_hidden": bool(hide),
+            "public_photos_hidden": bool(hide_photos),
+            "moderated_at": now,
+        },
+    )[0]
+
+
+@transaction.atomic
 def case_accept(*, actor, case: Case, note: str = "", at: datetime | None = None) -> Case:
     return _case_step(case=case, action="accept", actor=actor, at=at, note=(note or "").strip())[0]
 
@@ -1262,10 +1303,13 @@ def _case_sent(
     address: str = "",
     photos: Iterable | None = None,
     deadline: dict | None = None,
+    client_id: uuid.UUID | None = None,
+    fingerprint: str = "",
     at: datetime | None = None,
 ) -> Case:
     """A case a command centre sends out itself: it is born accepted on the centre's territory
-    and dispatched at once to ``units`` (one ``action`` event, one dispatch event)."""
+    and dispatched at once to ``units`` (one ``action`` event, one dispatch event). Idempotent
+    on ``client_id`` as ``case_report`` is (see ``_sent_before``)."""
     prepared = _prepare(photos)
     now = _now(at)
     org = centre.org_unit
@@ -1273,6 +1317,8 @@ def _case_sent(
     def work(writer: _PhotoWriter) -> Case:
         case = Case.objects.create(
             number=_number(now),
+            client_id=client_id,
+            request_hash=fingerprint,
             channel=channel,
             status=CaseStatus.ACCEPTED,
             category=category,
@@ -1303,7 +1349,20 @@ def _case_sent(
             case=case, units=units, actor=actor, instructions=instructions, at=now, deadline=deadline
         )
 
-    return _atomic_with_photos(work)
+    try:
+        return _atomic_with_photos(work)
+    except IntegrityError:
+        # The same request, sent twice at once, made its case in the other transaction.
+        if client_id is not None and (existing := _existing_report(client_id, fingerprint, actor)):
+            return existing
+        raise
+
+
+def _sent_before(client_id: uuid.UUID | None, fingerprint: str, actor) -> Case | None:
+    """The case a whistle or directive sent with ``client_id`` made before (a retry after a
+    timeout, a second tap), given back as it is without checking the request again (its
+    deadline may have passed since); the same id with another request is a 409."""
+    return _existing_report(client_id, fingerprint, actor) if client_id is not None else None
 
 
 #: Where whistles come from: the command centres of streets and towns (and below).
@@ -1343,13 +1402,18 @@ def case_whistle(
     urgency: str | None = None,
     address: str = "",
     photos: Iterable | None = None,
+    client_id: uuid.UUID | None = None,
+    fingerprint: str = "",
     at: datetime | None = None,
 ) -> Case:
     """吹哨报到: a street's (or village's) command centre "whistles" a problem it cannot solve
     to named units above it (county bureaus, city departments). Each unit gets a task and must
     sign within the SLA's limit and report its handling; the whistling centre holds the case
     and rates each unit's answer (``task_assess``); an unsigned task past its limit is pressed
-    by the sweep (``tasks.sla_sweep``)."""
+    by the sweep (``tasks.sla_sweep``). With ``client_id`` the same request again gives back
+    the first case; the same id with another request is a 409."""
+    if existing := _sent_before(client_id, fingerprint, actor):
+        return existing
     centre = whistling_centre(actor, centre)
     title, description, urgency = _sent_fields(
         title=title, description=description, category=category, kind=None, urgency=urgency
@@ -1367,6 +1431,8 @@ def case_whistle(
         units=units,
         address=address,
         photos=photos,
+        client_id=client_id,
+        fingerprint=fingerprint,
         at=at,
     )
 
@@ -1382,13 +1448,17 @@ def directive_issue(
     centre: CommandCentre | None = None,
     urgency: str | None = None,
     photos: Iterable | None = None,
+    client_id: uuid.UUID | None = None,
+    fingerprint: str = "",
     at: datetime | None = None,
 ) -> Case:
     """上级号召: a city's or county's command centre orders every active unit of the chosen
     kinds within its territory to act by ``due_at`` (冬季供暖排查, 生存认证集中行动). Each unit
     acknowledges (signs) and reports completion with evidence (finishes with photos); the
     deadline is the directive's, whatever the SLA says. The response board follows it
-    (``selectors.directive_board``)."""
+    (``selectors.directive_board``). Idempotent on ``client_id`` as ``case_whistle`` is."""
+    if existing := _sent_before(client_id, fingerprint, actor):
+        return existing
     centre = directing_centre(actor, centre)
     errors: dict[str, list[str]] = {}
     kinds = sorted(set(unit_kinds or []))
@@ -1446,6 +1516,8 @@ def directive_issue(
         units=units,
         photos=photos,
         deadline=deadline,
+        client_id=client_id,
+        fingerprint=fingerprint,
         at=now,
     )
 
@@ -1509,6 +1581,7 @@ def actions_for(user, case: Case) -> list[str]:
         if case.status in t.sources
         and kinds & set(t.actors)
         and not (action == "reopen" and _reopen_refusal(case))
+        and not (action == "moderate" and case.channel not in APPEAL_CHANNELS)
     ]
     if CENTRE in kinds and case.status == CaseStatus.DISPATCHED:
         actions += ["supervise", "urge"]  # on its open tasks (``case_press``)

@@ -69,6 +69,25 @@ CASE_TRANSITIONS: dict[str, Transition] = {
         Transition(
             "withdraw", _("withdraw"), (C.REPORTED, C.SUBMITTED, C.ACCEPTED), C.WITHDRAWN, (REPORTER,)
         ),
+        # 审核: the centre reviews what the public sees of a published report (its text redacted,
+        # its photos or the whole report hidden); the original is kept. The state stays.
+        Transition(
+            "moderate",
+            _("public content reviewed"),
+            (
+                C.SUBMITTED,
+                C.ACCEPTED,
+                C.DISPATCHED,
+                C.HANDLED,
+                C.CHECKED,
+                C.CLOSED,
+                C.RATED,
+                C.REJECTED,
+                C.MERGED,
+            ),
+            None,
+            (CENTRE,),
+        ),
         # Taken by the SLA sweep (``tasks.sla_sweep``) in every open state (``OPEN_STATUSES``)
         # when the running stage's warning or due time passes: recorded, state and deadline stay.
         Transition(

@@ -32,6 +32,7 @@ from gridgov.core.errors import DomainError, PermissionDenied, ValidationFailed
 from gridgov.core.masking import mask_email, mask_name
 from gridgov.core.pinyin import initials
 from gridgov.core.pwa import offline_copy
+from gridgov.core.ratelimit import client_ip
 from gridgov.core.scoping import within_any
 from gridgov.enterprises.selectors import enterprises_spoken_for
 from gridgov.orgs.models import HandlingUnit
@@ -48,6 +49,7 @@ from .forms import (
     ExtensionForm,
     FinishForm,
     MergeForm,
+    ModerateForm,
     NoteForm,
     PressForm,
     RateForm,
@@ -252,7 +254,7 @@ def report(request, channel: str = Channel.APP):
     elif channel == Channel.HOTLINE:
         _require(bool(access.viewer(request.user).centre_paths))
     categories = list(categories_reportable())
-    status = 200
+    status, retry_after = 200, None
     if request.method == "POST":
         form = ReportForm(request.POST, request.FILES)
         form.answer_errors = {}
@@ -274,6 +276,7 @@ def report(request, channel: str = Channel.APP):
                 }
             )
             try:
+                access.report_rate_check(request.user, ip=client_ip(request), client_id=data["client_id"])
                 case, created = services.case_report(
                     actor=request.user,
                     category=category,
@@ -291,6 +294,7 @@ def report(request, channel: str = Channel.APP):
             except DomainError as error:
                 _show_error(form, error)
                 status = error.status
+                retry_after = getattr(error, "retry_after", None)
             else:
                 if created:
                     messages.success(
@@ -318,7 +322,7 @@ def report(request, channel: str = Channel.APP):
         Channel.HOTLINE: (_("12345 hotline entry"), "cases:hotline"),
     }
     title, url_name = titles.get(channel, (_("Snap report"), "cases:report"))
-    return _render(
+    response = _render(
         request,
         "cases/report.html",
         {
@@ -334,6 +338,9 @@ def report(request, channel: str = Channel.APP):
         },
         status=status,
     )
+    if retry_after:
+        response["Retry-After"] = str(retry_after)
+    return response
 
 
 # --- Lists ---------------------------------------------------------------------------------------
@@ -378,6 +385,12 @@ QUEUES = {
             gettext_lazy("Whistles and directives"),
             "centre",
             gettext_lazy("No whistle or directive of this centre is open."),
+        ),
+        Queue(
+            "to_review",
+            gettext_lazy("Public content to review"),
+            "centre",
+            gettext_lazy("No published report waits for review."),
         ),
     ]
 }
@@ -616,6 +629,19 @@ CASE_ACTIONS: dict[str, ActionSpec] = {
     "merge": ActionSpec(
         MergeForm, _merge, gettext_lazy("Merged as a duplicate."), primary=False, style="warn"
     ),
+    "moderate": ActionSpec(
+        ModerateForm,
+        lambda u, c, f: services.case_moderate(
+            actor=u,
+            case=c,
+            public_text=f.cleaned_data["public_text"],
+            hide=f.cleaned_data["hide"],
+            hide_photos=f.cleaned_data["hide_photos"],
+            note=f.cleaned_data["note"],
+        ),
+        gettext_lazy("Reviewed: the public sees the report as you set it."),
+        primary=False,
+    ),
     "withdraw": ActionSpec(
         ReasonForm,
         lambda u, c, f: services.case_withdraw(actor=u, case=c, reason=f.cleaned_data["reason"]),
@@ -703,6 +729,7 @@ BUTTONS = {
     "reopen": gettext_lazy("Reopen"),
     "reject": gettext_lazy("Reject"),
     "merge": gettext_lazy("Merge"),
+    "moderate": gettext_lazy("Save what the public sees"),
     "withdraw": gettext_lazy("Withdraw my report"),
     "sign": gettext_lazy("Sign"),
     "finish": gettext_lazy("Finish"),
@@ -728,6 +755,8 @@ def _fresh_id() -> dict:
 def _form_kwargs(action: str, case: Case) -> dict:
     if action == "dispatch":
         return {"units": selectors.dispatch_units(case), "suggested": selectors.suggested_unit(case)}
+    if action == "moderate":
+        return {"case": case}
     return {}
 
 
@@ -985,13 +1014,30 @@ def _sent(request, form, send, *, title: str, intro: str, url: str, done):
     )
 
 
+def _fresh_form(data) -> dict:
+    """A form shown for the first time gets a new request id (``SentForm.client_id``)."""
+    return {} if data else {"initial": {"client_id": uuid.uuid4()}}
+
+
+def _sent_fingerprint(cleaned: dict) -> str:
+    """The fingerprint of a whistle's or directive's form (its photos by name and size)."""
+    return services.request_fingerprint(
+        {
+            **{k: v for k, v in cleaned.items() if k not in ("client_id", "photos")},
+            "photos": [[f.name, f.size] for f in cleaned.get("photos") or []],
+        }
+    )
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def whistle(request):
     """吹哨: a street's centre calls the units above it to a problem it cannot solve alone."""
     centre = services.whistling_centre(request.user)
     data = (request.POST, request.FILES) if request.method == "POST" else ()
-    form = WhistleForm(*data, units=selectors.whistle_units(centre), categories=categories_reportable())
+    form = WhistleForm(
+        *data, units=selectors.whistle_units(centre), categories=categories_reportable(), **_fresh_form(data)
+    )
 
     def send():
         d = form.cleaned_data
@@ -1004,6 +1050,8 @@ def whistle(request):
             description=d["description"],
             address=d["address"],
             photos=d["photos"],
+            client_id=d["client_id"],
+            fingerprint=_sent_fingerprint(d),
         )
 
     return _sent(
@@ -1027,7 +1075,7 @@ def directive(request):
     """上级号召: a city's or county's centre orders every unit of chosen kinds to act by a date."""
     centre = services.directing_centre(request.user)
     data = (request.POST, request.FILES) if request.method == "POST" else ()
-    form = DirectiveForm(*data, categories=categories_usable(CategoryKind.DIRECTIVE))
+    form = DirectiveForm(*data, categories=categories_usable(CategoryKind.DIRECTIVE), **_fresh_form(data))
 
     def send():
         d = form.cleaned_data
@@ -1040,6 +1088,8 @@ def directive(request):
             description=d["description"],
             due_at=d["due_at"],
             photos=d["photos"],
+            client_id=d["client_id"],
+            fingerprint=_sent_fingerprint(d),
         )
 
     return _sent(
@@ -1068,7 +1118,7 @@ def demand(request):
         *data,
         enterprises=enterprises,
         categories=categories_usable(CategoryKind.DEMAND),
-        **({} if data else {"initial": {"client_id": uuid.uuid4()}}),
+        **_fresh_form(data),
     )
 
     def send():

@@ -1,8 +1,10 @@
 from django.conf import settings
 from django.middleware.locale import LocaleMiddleware
+from django.shortcuts import render
 from django.utils import translation
 
 from . import audit, pwa
+from .errors import unavailable_from
 
 
 class ChineseFirstLocaleMiddleware(LocaleMiddleware):
@@ -45,4 +47,42 @@ class AuditMiddleware:
             response = self.get_response(request)
         if response.status_code == 403:
             audit.record(audit.AuditAction.DENIED, request=request, detail={"method": request.method})
+        return response
+
+
+class ContentSecurityPolicyMiddleware:
+    """The content security policy (``GRIDGOV_CSP``) on every answer: pages run only the site's
+    own script files; an injected ``<script>`` or ``onclick`` does nothing."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if settings.GRIDGOV_CSP:
+            response.setdefault("Content-Security-Policy", settings.GRIDGOV_CSP)
+        return response
+
+
+class DatabaseBusyMiddleware:
+    """A page whose database write found the lock held beyond the busy timeout answers 503 with
+    ``Retry-After`` and a translated message (``errors.Unavailable``), never a 500. The view's
+    transaction was rolled back, so nothing was half-written; the phone's outbox and a reload
+    send the same request (and client id) again. Last in ``MIDDLEWARE``, so it sees the view's
+    exception first."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        unavailable = unavailable_from(exception)
+        if unavailable is None:
+            return None
+        response = render(
+            request, "core/unavailable.html", {"message": unavailable.message}, status=unavailable.status
+        )
+        response["Retry-After"] = str(unavailable.retry_after)
         return response

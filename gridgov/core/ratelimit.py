@@ -27,3 +27,10 @@ def rate_limit_hit(key: str, *, limit: int, window: int = 60, now: float | None 
     if count > limit:
         return max(1, int(window - now % window) + 1)
     return None
+
+
+def client_ip(request) -> str | None:
+    """The address a request came from, as the server (or the proxy in front of it, through
+    the WSGI server's own handling) reports it."""
+    return request.META.get("REMOTE_ADDR") or None
+

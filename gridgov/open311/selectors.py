@@ -15,15 +15,16 @@ from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.utils.translation import gettext as _
 
 from gridgov.cases.models import (
-    APPEAL_CHANNELS,
     Case,
     CaseEvent,
     CaseStatus,
     Channel,
     Photo,
+    PhotoKind,
     Task,
     TaskStatus,
 )
+from gridgov.cases.selectors import published_q
 from gridgov.catalogue.models import Category
 from gridgov.catalogue.selectors import categories_by_id, categories_reportable, category_active
 from gridgov.core.scoping import within
@@ -57,13 +58,10 @@ def is_public(case: Case) -> bool:
 
 
 def public_cases() -> QuerySet[Case]:
-    """Citizen appeals past their verification (an enterprise's demand, a whistle or a
-    directive is not the public's to read)."""
-    return (
-        Case.objects.filter(channel__in=APPEAL_CHANNELS)
-        .exclude(status__in=(CaseStatus.REPORTED, CaseStatus.WITHDRAWN))
-        .exclude(status=CaseStatus.SUBMITTED, grid__isnull=True)
-    )
+    """Citizen appeals past their verification (``cases.selectors.published_q``; an
+    enterprise's demand, a whistle or a directive is not the public's to read), less those
+    their command centre hid."""
+    return Case.objects.filter(published_q(), public_hidden=False)
 
 
 # --- Jurisdictions ---------------------------------------------------------------------------------
@@ -177,6 +175,8 @@ REQUEST_FIELDS = (
     "due_at",
     "media_url",
     "channel",
+    "public_text",
+    "public_photos_hidden",
 )
 
 
@@ -205,6 +205,10 @@ def requests_find(
     categories = categories_by_id()
     by_pk = {}
     for row in rows:
+        # what the centre's review left public: its text for the description, no reporter's photo
+        row["description"] = row.pop("public_text") or row["description"]
+        if row["public_photos_hidden"]:
+            row["photo_id"] = None
         row["category"] = categories[row["category_id"]]
         row["tasks"], row["events"], row["photos"] = [], [], []
         by_pk[row["pk"]] = row
@@ -231,7 +235,8 @@ def requests_find(
             .values_list("case_id", "pk", "kind", "created_at")
         )
         for case_id, *photo in photos:
-            by_pk[case_id]["photos"].append(photo)
+            if not (by_pk[case_id]["public_photos_hidden"] and photo[1] == PhotoKind.BEFORE):
+                by_pk[case_id]["photos"].append(photo)
     return rows
 
 
@@ -262,8 +267,15 @@ def _is_uuid(value: str) -> bool:
     return True
 
 
+def _public_photos() -> QuerySet[Photo]:
+    """Photos of public cases, less the reporter's where the centre hid them."""
+    return Photo.objects.filter(case__in=public_cases()).exclude(
+        case__public_photos_hidden=True, kind=PhotoKind.BEFORE
+    )
+
+
 def photo_public(photo_id: int) -> Photo:
-    photo = Photo.objects.filter(pk=photo_id, case__in=public_cases()).first()
+    photo = _public_photos().filter(pk=photo_id).first()
     if photo is None:
         raise Open311Error(404, _("No such photo."))
     return photo

@@ -103,11 +103,13 @@ def resident_report(world, **kwargs):
     from gridgov.cases import services
 
     case, _created = services.case_report(
-        actor=world.users.resident,
-        category=Category.objects.get(code="C0301"),
-        description="垃圾满溢",
-        lon=IN_GRID[0],
-        lat=IN_GRID[1],
-        **kwargs,
+        **{
+            "actor": world.users.resident,
+            "category": Category.objects.get(code="C0301"),
+            "description": "垃圾满溢",
+            "lon": IN_GRID[0],
+            "lat": IN_GRID[1],
+            **kwargs,
+        }
     )
     return case

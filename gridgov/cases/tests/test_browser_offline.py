@@ -97,8 +97,11 @@ def test_a_report_without_signal_waits_and_is_filed_once_when_back(live_server, 
 
 
 def test_the_report_page_opens_without_signal_and_its_report_is_sent_later(
-    live_server, town, browser_page, tmp_path
-):  # noqa: F811
+    live_server,
+    town,  # noqa: F811
+    browser_page,
+    tmp_path,
+):
     from playwright.sync_api import expect
 
     lon, lat = IN_GRID
@@ -137,8 +140,11 @@ def test_the_report_page_opens_without_signal_and_its_report_is_sent_later(
 
 
 def test_a_verification_without_signal_waits_and_is_done_once_when_back(
-    live_server, town, browser_page, tmp_path
-):  # noqa: F811
+    live_server,
+    town,  # noqa: F811
+    browser_page,
+    tmp_path,
+):
     from playwright.sync_api import expect
 
     lon, lat = IN_GRID

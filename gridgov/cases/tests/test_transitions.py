@@ -67,6 +67,10 @@ def _case_action(world, case: Case, action: str):
         Case.objects.filter(pk=case.pk).update(centre=world.centres[world.t.county.path])
         case.refresh_from_db()
         return services.case_handback(actor=u.county_centre, case=case, note="请街道继续办理")
+    if action == "moderate":
+        return services.case_moderate(
+            actor=u.centre, case=case, public_text="张家村路边彩砖破损", hide_photos=True
+        )
     if action == "resolve":
         return services.case_resolve(actor=u.centre, case=case, note="已电话答复诉求人")
     if action == "reopen":

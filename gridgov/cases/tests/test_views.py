@@ -331,6 +331,58 @@ def test_signing_twice_is_409(client, town):
     assert response.status_code == 409 and "处置中" in html_of(response)
 
 
+# --- Too many reports in a short time -------------------------------------------------------------
+
+
+def test_a_resident_over_the_hourly_limit_is_told_to_wait_and_retries_still_land(client, town, settings):
+    settings.GRIDGOV_REPORT_RATE_USER = 2
+    login(client, town.users.resident)
+    first = report_form(client_id="1b4e28ba-2fa1-41d2-883f-0016d3cca427")
+    # given a resident who reported twice this hour
+    assert client.post("/cases/report/", first).status_code == 302
+    assert client.post("/cases/report/", report_form(description="第二处彩砖松动")).status_code == 302
+    # when a third report comes
+    third = client.post("/cases/report/", report_form(description="第三处彩砖松动"))
+    # then it is refused with 429, a time to wait and a message; nothing is filed
+    assert third.status_code == 429 and int(third["Retry-After"]) > 0
+    assert "上报过于频繁" in html_of(third)
+    assert Case.objects.count() == 2
+    # but the first one sent again (a retry after a timeout) still lands on its case
+    again = client.post("/cases/report/", first)
+    assert again.status_code == 302 and Case.objects.count() == 2
+    # and a grid worker's patrol reports are not limited
+    login(client, town.users.grid_worker)
+    for n in range(3):
+        assert (
+            client.post("/cases/patrol/", report_form(description=f"巡查发现彩砖松动{n}")).status_code == 302
+        )
+
+
+def test_reports_from_one_address_are_limited_across_residents(client, town, settings):
+    settings.GRIDGOV_REPORT_RATE_IP = 1
+    # given a report from an address
+    login(client, town.users.resident)
+    assert client.post("/cases/report/", report_form(), REMOTE_ADDR="203.0.113.7").status_code == 302
+    # when another resident reports from the same address over the API
+    login(client, town.users.other_resident)
+    response = client.post(
+        "/api/cases/",
+        {"category": "C0201", "description": "彩砖松动", "lon": IN_GRID[0], "lat": IN_GRID[1]},
+        content_type="application/json",
+        REMOTE_ADDR="203.0.113.7",
+    )
+    # then the API answers 429 with Retry-After, in its error shape; from another address it is fine
+    assert response.status_code == 429 and response.json()["code"] == "rate_limited"
+    assert int(response["Retry-After"]) > 0 and Case.objects.count() == 1
+    elsewhere = client.post(
+        "/api/cases/",
+        {"category": "C0201", "description": "彩砖松动", "lon": IN_GRID[0], "lat": IN_GRID[1]},
+        content_type="application/json",
+        REMOTE_ADDR="198.51.100.2",
+    )
+    assert elsewhere.status_code == 201
+
+
 # --- The same action sent again (a retry, the phone's outbox) is done once -------------------------
 
 
