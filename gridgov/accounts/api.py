@@ -5,6 +5,8 @@ from datetime import datetime
 from ninja import Router, Schema
 from ninja.pagination import PageNumberPagination, paginate
 
+from gridgov.core.errors import NotFound
+
 from . import selectors, services
 
 router = Router(tags=["accounts"])
@@ -50,6 +52,8 @@ def notification_unread(request):
 
 @router.post("/notifications/{notification_id}/read", response=UnreadOut, summary="Mark one as read")
 def notification_read(request, notification_id: int):
+    if not selectors.notifications_of(request.user).filter(pk=notification_id).exists():
+        raise NotFound()
     services.notification_read(actor=request.user, notification_id=notification_id)
     return UnreadOut(unread=selectors.notifications_unread_count(request.user))
 
