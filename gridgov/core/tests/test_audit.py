@@ -274,7 +274,7 @@ def test_the_admin_finds_an_entry_by_actor_name_subject_ip_and_path(admin_client
     worker = make_user("mengqian", full_name="孟倩")
     request = RequestFactory().post("/api/party/members/7/reveal", REMOTE_ADDR="10.1.2.3")
     request.user = worker
-    audit.record(
+    entry = audit.record(
         AuditAction.REVEAL, subject="party.partymember:7", field="phone", reason="走访", request=request
     )
     audit.record(AuditAction.EXPORT, actor=admin_client.root, subject="insights.report:1")
@@ -289,6 +289,12 @@ def test_the_admin_finds_an_entry_by_actor_name_subject_ip_and_path(admin_client
     html = admin_client.get(changelist).content.decode()
     assert "审计日志" in html
     assert admin_client.get(reverse("admin:core_auditentry_add")).status_code == 403
+    page = admin_client.get(reverse("admin:core_auditentry_change", args=[entry.pk]))
+    assert page.status_code == 200
+    assert "走访" in page.content.decode() and 'name="_save"' not in page.content.decode()
+    delete = reverse("admin:core_auditentry_delete", args=[entry.pk])
+    assert admin_client.post(delete, {"post": "yes"}).status_code == 403
+    assert AuditEntry.objects.filter(pk=entry.pk).exists()
 
 
 @pytest.mark.django_db
