@@ -67,7 +67,7 @@ def test_a_member_claims_part_of_a_wish_on_her_phone(live_server, village, brows
     expect(message(page)).to_contain_text("认领成功：“冬储大米十袋” 4 份")
     card = page.locator(f"#wish-{wish.pk}")
     expect(card.locator(".wish-progress")).to_contain_text("已认领 7/10")
-    expect(card.get_by_role("progressbar", name="已认领")).to_have_attribute("value", "7")
+    expect(card.get_by_role("progressbar", name="认领进度")).to_have_attribute("value", "7")
     expect(card).to_contain_text("您已认领 4 份")
     # and the page fits the phone's width
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE_SIZE[0]
