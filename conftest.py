@@ -11,8 +11,12 @@ from django.core.cache import cache
 @pytest.fixture(autouse=True)
 def _test_settings(settings):
     settings.LANGUAGE_CODE = "zh-hans"
-    # Password hashing is deliberately slow; tests do not need it to be.
+    # Password hashing is deliberately slow; tests do not need it to be (accounts' tests prove
+    # the settings' Argon2 with a real round trip).
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Staff sign in with a password unless they enrolled a two-factor device (whatever the
+    # environment's default); tests of the "required" mode set it themselves.
+    settings.GRIDGOV_STAFF_TOTP = "optional"
     # Every process sees grid changes at once.
     settings.GRIDGOV_GEO_RECHECK_SECONDS = 0
     # Background tasks run where they are enqueued.

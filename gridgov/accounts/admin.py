@@ -1,7 +1,12 @@
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import UserChangeForm as DjangoUserChangeForm
 from django.contrib.auth.forms import UserCreationForm as DjangoUserCreationForm
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -16,13 +21,27 @@ from .models import (
     Open311Key,
     SmsMessage,
     TokenPurpose,
+    TotpDevice,
     User,
 )
-from .services import login_lockout_clear
+from .services import login_lockout_clear, totp_device_reset
 
 admin.site.site_header = _("Smart Grid administration")
 admin.site.site_title = _("Smart Grid")
 admin.site.index_title = _("Administration")
+
+
+def admin_login(request, extra_context=None):
+    """The admin site signs in through the platform's own sign-in page, with its lockout and
+    two-factor codes, never through a form of its own."""
+    if request.user.is_authenticated:
+        if request.user.is_active and request.user.is_staff:
+            return redirect("admin:index")
+        raise PermissionDenied
+    return redirect_to_login(request.GET.get("next") or reverse("admin:index"), reverse(settings.LOGIN_URL))
+
+
+admin.site.login = admin_login
 
 
 class UserCreationForm(DjangoUserCreationForm):
@@ -43,6 +62,7 @@ class UserAdmin(DjangoUserAdmin):
     inlines = [MembershipInline]
     list_display = ("username", "full_name", "masked_phone_display", "is_staff", "is_active", "last_login")
     search_fields = ("username", "full_name", "phone", "email")
+    actions = ["reset_totp_devices"]
     fieldsets = (
         (None, {"fields": ("username", "password")}),
         (_("Personal info"), {"fields": ("full_name", "phone", "email")}),
@@ -62,6 +82,13 @@ class UserAdmin(DjangoUserAdmin):
     @admin.display(description=_("mobile phone"), ordering="phone")
     def masked_phone_display(self, obj: User) -> str:
         return obj.masked_phone
+
+    @admin.action(description=_("Reset the two-factor device of the selected users"), permissions=["change"])
+    def reset_totp_devices(self, request, queryset):
+        count = totp_device_reset(actor=request.user, users=queryset)
+        self.message_user(
+            request, _("%(count)d two-factor device(s) reset.") % {"count": count}, messages.SUCCESS
+        )
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -106,6 +133,17 @@ class LoginLockoutAdmin(ReadOnlyAdmin):
     def clear_lockouts(self, request, queryset):
         count = login_lockout_clear(actor=request.user, lockouts=queryset)
         self.message_user(request, _("%(count)d lockout(s) cleared.") % {"count": count}, messages.SUCCESS)
+
+
+@admin.register(TotpDevice)
+class TotpDeviceAdmin(ReadOnlyAdmin):
+    """Who has two-factor authentication: never the secret. Deleting a device resets it."""
+
+    list_display = ("user", "created_at", "confirmed_at")
+    list_select_related = ("user",)
+    search_fields = ("user__username", "user__full_name")
+    fields = ("user", "created_at", "confirmed_at")
+    readonly_fields = ("user", "created_at", "confirmed_at")
 
 
 class _TokenAdminBase(admin.ModelAdmin):

@@ -17,8 +17,9 @@ class PhoneCodeBackend(BaseBackend):
 
         if phone is None or code is None:
             return None
+        ip = request.META.get("REMOTE_ADDR") if request is not None else None
         try:
-            return login_code_verify(phone=phone, code=code)
+            return login_code_verify(phone=phone, code=code, ip=ip or None)
         except InvalidCredentials:
             return None
 

@@ -59,3 +59,22 @@ class CodeLoginForm(forms.Form):
     def __init__(self, *args, require_code: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["code"].required = require_code
+
+
+class TotpCodeForm(forms.Form):
+    """The 6-digit code an authenticator app shows."""
+
+    code = forms.CharField(
+        label=_("Code from the app"),
+        max_length=7,
+        widget=forms.TextInput(
+            attrs={
+                "inputmode": "numeric",
+                "autocomplete": "one-time-code",
+                "pattern": r"\d{6}",
+                "maxlength": "7",
+                "placeholder": _("6-digit code"),
+                "autofocus": True,
+            }
+        ),
+    )

@@ -192,3 +192,28 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class TotpDevice(models.Model):
+    """A user's authenticator app (TOTP, RFC 6238): the shared secret, and the last time step
+    a code was accepted for, so that no code is accepted twice. The secret is shown while the
+    device is being enrolled and never again once it is confirmed."""
+
+    user = models.OneToOneField(
+        User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="totp_device"
+    )
+    secret = models.CharField(max_length=64, editable=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True, editable=False)
+    last_step = models.BigIntegerField(default=0, editable=False)
+
+    class Meta:
+        verbose_name = _("two-factor device")
+        verbose_name_plural = _("two-factor devices")
+
+    def __str__(self) -> str:
+        return str(self.user)
+
+    @property
+    def is_confirmed(self) -> bool:
+        return self.confirmed_at is not None

@@ -68,12 +68,23 @@ def test_lockout_after_max_failures_refuses_even_the_right_password(staff_user):
     for _ in range(3):
         refused(login_password_verify, username="wangli", password="wrong-password")
     # when the right password is given during the lockout
-    message = refused(login_password_verify, username="wangli", password=PASSWORD)
-    # then it is refused with the same generic message
-    assert message == str(PASSWORD_FAILED)
+    with pytest.raises(RateLimited) as caught:
+        login_password_verify(username="wangli", password=PASSWORD)
+    # then it is refused as too many attempts, with the time left to wait
+    assert str(caught.value.message) == str(services.LOCKED)
+    assert 890 <= caught.value.retry_after <= 900
     lock = LoginLockout.objects.get(identifier="wangli")
     assert lock.is_locked()
     assert lock.locked_until > timezone.now() + timedelta(seconds=890)
+
+
+def test_an_unknown_username_is_locked_like_a_known_one(db):
+    # given as many wrong passwords for a username nobody has
+    for _ in range(3):
+        refused(login_password_verify, username="ghost", password="wrong-password")
+    # then it is locked the same way (a lock says nothing about an account)
+    with pytest.raises(RateLimited):
+        login_password_verify(username="ghost", password="wrong-password")
 
 
 def test_lock_runs_out(staff_user):
@@ -177,12 +188,40 @@ def test_resend_after_the_wait(send_code):
     assert login_code_verify(phone=PHONE, code=second).phone == PHONE
 
 
-def test_one_address_may_not_ask_for_codes_without_end(send_code, monkeypatch):
-    monkeypatch.setattr(services, "MAX_CODES_PER_IP_PER_HOUR", 2)
+def test_one_address_may_not_ask_for_codes_without_end(send_code, settings):
+    # given an address allowed two codes an hour, which asked for two
+    settings.GRIDGOV_LOGIN_CODES_PER_IP_HOUR = 2
     send_code(phone="13800000001")
     send_code(phone="13800000002")
-    with pytest.raises(RateLimited):
+    # when it asks for a third, for yet another number, then it is refused for the hour
+    with pytest.raises(RateLimited) as caught:
         login_code_send(phone="13800000003", ip="127.0.0.1")
+    assert caught.value.retry_after == 3600
+    # and another address is not concerned
+    send_code(phone="13800000003", ip="10.0.0.9")
+    # and an hour later the first address may ask again
+    LoginCode.objects.filter(ip="127.0.0.1").update(created_at=timezone.now() - timedelta(hours=1, seconds=1))
+    send_code(phone="13800000004")
+
+
+def test_one_phone_gets_a_few_codes_an_hour(send_code, settings):
+    # given a number sent as many codes as it may have in an hour, from different addresses
+    settings.GRIDGOV_LOGIN_CODES_PER_PHONE_HOUR = 3
+    now = timezone.now()
+    for minutes_ago, ip in ((50, "10.0.0.1"), (30, "10.0.0.2"), (10, "10.0.0.3")):
+        send_code(ip=ip)
+        LoginCode.objects.filter(ip=ip).update(created_at=now - timedelta(minutes=minutes_ago))
+    # when another is asked for, from yet another address, after the resend wait
+    with pytest.raises(RateLimited) as caught:
+        login_code_send(phone=PHONE, ip="10.0.0.4")
+    # then it is refused until the oldest of them is an hour old (in 10 minutes)
+    assert "发送到该号码的验证码过多" in str(caught.value.message)
+    assert 595 <= caught.value.retry_after <= 601
+    assert SmsMessage.objects.count() == 3
+    # and once it is, a code goes
+    LoginCode.objects.filter(ip="10.0.0.1").update(created_at=now - timedelta(minutes=61))
+    send_code(ip="10.0.0.4")
+    assert SmsMessage.objects.count() == 4
 
 
 # --- verifying codes --------------------------------------------------------------------------
@@ -242,8 +281,10 @@ def test_wrong_codes_lock_the_phone(send_code):
     code = send_code()
     for _ in range(3):
         refused(login_code_verify, phone=PHONE, code=wrong(code))
-    # when the right code is given, then it is refused the same way
-    assert refused(login_code_verify, phone=PHONE, code=code) == str(CODE_FAILED)
+    # when the right code is given, then it is refused as too many attempts
+    with pytest.raises(RateLimited) as caught:
+        login_code_verify(phone=PHONE, code=code)
+    assert 890 <= caught.value.retry_after <= 900
     # and no new code is sent while the phone is locked
     LoginCode.objects.update(created_at=timezone.now() - timedelta(seconds=61))
     with pytest.raises(RateLimited):

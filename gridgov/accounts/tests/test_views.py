@@ -120,9 +120,10 @@ def test_staff_lockout_refuses_the_right_password(client, staff_user):
         client.post(LOGIN, {"action": "password", "username": "wangli", "password": "nope-nope"})
     # when the right password is given
     response = client.post(LOGIN, {"action": "password", "username": "wangli", "password": PASSWORD})
-    # then it is refused with the same message
-    assert response.status_code == 200
-    assert "用户名或密码错误" in response.content.decode()
+    # then it is refused as too many attempts: 429, the wait, a message in Chinese
+    assert response.status_code == 429
+    assert 890 <= int(response["Retry-After"]) <= 900
+    assert "失败次数过多，请稍后再试" in response.content.decode()
     assert not signed_in(client)
 
 
