@@ -1,5 +1,6 @@
 """The platform API: one NinjaAPI, each app contributing its router from ``api.py``."""
 
+from django.db import DatabaseError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -12,9 +13,9 @@ from gridgov.core.errors import (
     DomainError,
     NotFound,
     PermissionDenied,
-    RateLimited,
     ValidationFailed,
     error_body,
+    unavailable_from,
 )
 
 api = NinjaAPI(
@@ -34,9 +35,18 @@ def _field_name(loc) -> str:
 @api.exception_handler(DomainError)
 def domain_error(request, exc: DomainError):
     response = api.create_response(request, error_body(exc), status=exc.status)
-    if isinstance(exc, RateLimited):
+    if getattr(exc, "retry_after", None) is not None:  # RateLimited, Unavailable
         response["Retry-After"] = str(exc.retry_after)
     return response
+
+
+@api.exception_handler(DatabaseError)
+def database_busy(request, exc: DatabaseError):
+    """The database's write lock held beyond the busy timeout: a 503 to retry, never a 500."""
+    unavailable = unavailable_from(exc)
+    if unavailable is None:
+        raise exc
+    return domain_error(request, unavailable)
 
 
 # Pydantic's messages are English; the common ones get a translated text.

@@ -102,6 +102,30 @@ class RateLimited(DomainError):
         super().__init__(message, **kwargs)
 
 
+class Unavailable(DomainError):
+    """The platform cannot take the request just now (the database is busy: its write lock is
+    held beyond the busy timeout). Nothing was written; the same request may be sent again
+    after ``retry_after`` seconds."""
+
+    status = 503
+    code = "unavailable"
+    default_message = _("The system is busy. Nothing was saved; please try again in a moment.")
+
+    def __init__(self, message=None, *, retry_after: int = 2, **kwargs):
+        self.retry_after = retry_after
+        super().__init__(message, **kwargs)
+
+
+def unavailable_from(exc: BaseException) -> Unavailable | None:
+    """The 503 for ``exc`` when it only says the database is busy (``core.db.is_busy``),
+    else ``None``: any other error stays the fault it is."""
+    from gridgov.core.db import is_busy
+
+    if isinstance(exc, Unavailable):
+        return exc
+    return Unavailable() if is_busy(exc) else None
+
+
 def error_body(error: DomainError) -> dict:
     """The one error shape of the API: ``{"code", "message", "fields"}``."""
     return {

@@ -6,6 +6,7 @@ import functools
 from dataclasses import dataclass
 from datetime import timedelta
 
+from django.db import DatabaseError
 from django.http import FileResponse, HttpResponse, HttpResponseBase
 from django.urls import reverse
 from django.utils import timezone
@@ -13,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
 from gridgov.cases.services import CONTACT_KEYS, request_fingerprint
-from gridgov.core.errors import DomainError, RateLimited
+from gridgov.core.errors import DomainError, unavailable_from
 
 from . import documents, selectors, services
 from .access import client_get
@@ -45,8 +46,7 @@ def _error(fmt: str, error: Open311Error, allow: tuple[str, ...] = ()) -> HttpRe
 def _from_domain(error: DomainError) -> Open311Error:
     if error.fields:
         return services.open311_errors(error)
-    retry = error.retry_after if isinstance(error, RateLimited) else None
-    return Open311Error(error.status, str(error.message), retry_after=retry)
+    return Open311Error(error.status, str(error.message), retry_after=getattr(error, "retry_after", None))
 
 
 def endpoint(*methods: str):
@@ -70,6 +70,11 @@ def endpoint(*methods: str):
                 return _error(fmt, error)
             except DomainError as error:
                 return _error(fmt, _from_domain(error))
+            except DatabaseError as error:
+                # The database's write lock held beyond the busy timeout: a 503 to retry.
+                if (unavailable := unavailable_from(error)) is None:
+                    raise
+                return _error(fmt, _from_domain(unavailable))
             if isinstance(result, HttpResponseBase):
                 return result
             return respond(fmt, result.root, result.body, status=result.status)

@@ -7,12 +7,26 @@ first takes an exclusive ``flock`` on a file beside the database; the kernel han
 next waiter the moment the holder commits or rolls back. SQLite's own locking is unchanged
 underneath, so other programs writing the database stay safe, and a process that dies releases
 its lock with it. In-memory databases (tests) need no queue.
+
+A writer waits in the queue at most the busy timeout (``OPTIONS["timeout"]``), as it would
+in SQLite's busy handler, and then fails with ``WriteLockTimeout``, an ``OperationalError``
+like SQLite's own "database is locked" (``gridgov.core.db.is_busy`` tells both apart from
+real faults).
 """
 
 import fcntl
 import os
+import threading
 
 from django.db.backends.sqlite3 import base
+from django.db.utils import OperationalError
+
+#: SQLite's default busy timeout in seconds (Python's ``sqlite3.connect``), when none is set.
+DEFAULT_TIMEOUT = 5.0
+
+
+class WriteLockTimeout(OperationalError):
+    """The writer queue did not come to this connection within the busy timeout."""
 
 
 class DatabaseWrapper(base.DatabaseWrapper):
@@ -25,14 +39,47 @@ class DatabaseWrapper(base.DatabaseWrapper):
             return None
         return f"{name}.writelock"
 
+    def _busy_timeout(self) -> float:
+        return float(self.settings_dict.get("OPTIONS", {}).get("timeout", DEFAULT_TIMEOUT))
+
     def _acquire_write_lock(self) -> None:
         path = self._lock_path()
         if path is None:
             return
         if self._write_lock_fd is None:
             self._write_lock_fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
-        fcntl.flock(self._write_lock_fd, fcntl.LOCK_EX)
+        try:
+            fcntl.flock(self._write_lock_fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            self._queue_for_write_lock()
         self._write_lock_held = True
+
+    def _queue_for_write_lock(self) -> None:
+        """Wait for the lock at most the busy timeout. A helper thread blocks in ``flock`` (so
+        it is still woken the moment the lock is free) while this one waits for it with a
+        timeout. On giving up, the descriptor is left to the helper, which closes it, and so
+        releases the lock, as soon as its turn comes; the next transaction opens a new one."""
+        fd = self._write_lock_fd
+        mutex, acquired = threading.Lock(), threading.Event()
+        abandoned = False
+
+        def wait() -> None:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            with mutex:
+                if abandoned:
+                    os.close(fd)
+                else:
+                    acquired.set()
+
+        threading.Thread(target=wait, name="sqlite-writer-queue", daemon=True).start()
+        if acquired.wait(self._busy_timeout()):
+            return
+        with mutex:
+            if acquired.is_set():  # its turn came just now
+                return
+            abandoned = True
+        self._write_lock_fd = None
+        raise WriteLockTimeout("database is locked (the writer queue did not come within the busy timeout)")
 
     def _release_write_lock(self) -> None:
         if self._write_lock_held:
