@@ -15,6 +15,7 @@ from gridgov.cases import selectors as cases
 from gridgov.cases.models import CaseStatus
 from gridgov.core import audit, periods
 from gridgov.core.errors import ValidationFailed
+from gridgov.core.middleware import inline_styles_allowed
 
 from . import access, kpis, selectors
 from . import report as report_module
@@ -145,6 +146,7 @@ def report_xlsx(request):
 
 
 @login_required
+@inline_styles_allowed
 def screen(request):
     """``/insights/screen/?scope=<path>``: the big screen (大屏, 1920×1080, dark), filled and
     refreshed from ``/api/insights/screen`` and ``/api/insights/live`` by screen.js."""

@@ -60,3 +60,36 @@ def test_the_dashboard_follows_a_new_report(live_server, street, browser_page):
     expect(live.locator(".board-ack dd")).to_have_text("2")
     expect(page.locator(".dash-map path.leaflet-interactive[fill='#fa5151']")).to_have_count(2)
     assert not browser_page.problems()
+
+
+def test_the_big_screen_draws_its_charts_under_the_pages_policy(live_server, street, browser_page):
+    from playwright.sync_api import expect
+
+    from gridgov.cases import services
+
+    services.case_report(
+        actor=street["worker"],
+        channel="patrol",
+        category=street["pavement"],
+        description="村委会门前彩砖破损",
+        lon=IN_GRID[0],
+        lat=IN_GRID[1],
+        answers={"area_m2": 2, "blocks_traffic": False},
+    )
+    rollups_refresh()
+    page = browser_page(viewport=(1920, 1080))
+    staff_sign_in(page, live_server.url, "taiping")
+    # when the operator opens the big screen
+    page.goto(f"{live_server.url}/insights/screen/")
+    # then its charts are drawn (ECharts' canvases), and a chart's tooltip shows on hover
+    charts = page.locator("canvas")
+    expect(charts.first).to_be_visible()
+    assert charts.count() >= 2
+    box = charts.first.bounding_box()
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.wait_for_timeout(500)
+    # and nothing was refused by the content security policy (inline styles are allowed here,
+    # for ECharts; scripts are the site's own), nor failed
+    assert not browser_page.problems()
+    policy = page.evaluate("() => fetch(location.href).then(r => r.headers.get('content-security-policy'))")
+    assert "script-src 'self';" in policy and "style-src 'self' 'unsafe-inline'" in policy
