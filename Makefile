@@ -10,7 +10,7 @@ STAMP := $(VENV)/.installed-stamp
 # The worker of the configured task backend (GRIDGOV_TASKS_BACKEND): RQ's for "rq", else the database queue's.
 TASK_WORKER = $(if $(filter rq,$(GRIDGOV_TASKS_BACKEND)),rqworker default,db_worker --interval 1)
 
-.PHONY: setup run test bench lint format migrate demo messages clean
+.PHONY: setup run test bench faults lint format migrate demo messages clean
 
 $(STAMP): pyproject.toml
 	@test -n "$(PYTHON)" || { echo "Python 3.11 or newer is required"; exit 1; }
@@ -40,6 +40,10 @@ test: setup
 
 bench: setup
 	@$(BIN)/python bench/run.py
+
+# Reports under faults (killed workers, a held write lock): none lost, none doubled (JSON out).
+faults: setup
+	@$(BIN)/python bench/fault_test.py
 
 lint: setup
 	$(BIN)/ruff check .
