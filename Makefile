@@ -48,6 +48,7 @@ faults: setup
 lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/pip-audit --strict --skip-editable --progress-spinner off
 
 format: setup
 	$(BIN)/ruff check --fix .
