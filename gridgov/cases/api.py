@@ -20,7 +20,7 @@ from ninja.pagination import PageNumberPagination, paginate
 from gridgov.catalogue.models import Category
 from gridgov.catalogue.selectors import category_active
 from gridgov.core.errors import NotFound, ValidationFailed
-from gridgov.core.masking import mask_email, mask_name
+from gridgov.core.masking import mask_email, mask_name, redact_text
 from gridgov.core.pagination import LazyRows
 from gridgov.core.ratelimit import client_ip
 from gridgov.enterprises.models import Enterprise
@@ -271,7 +271,7 @@ def _row(case: Case, now=None) -> dict:
         "category": case.category.code,
         "category_name": case.category.name,
         "urgency": case.urgency,
-        "description": case.description,
+        "description": redact_text(case.description),
         "address": case.address,
         "lon": case.lon,
         "lat": case.lat,

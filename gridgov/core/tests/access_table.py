@@ -15,12 +15,13 @@ import re
 from dataclasses import dataclass
 from http.cookies import SimpleCookie
 
+import pytest
 from django.core.cache import cache
 from django.db import transaction
-from django.test import Client
+from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from .scene import ROLES
+from .scene import ROLES, build_scene
 
 ALLOWED_WRITE = {200, 201, 204, 302, 400, 409}
 
@@ -153,3 +154,26 @@ class Clients:
                 response.content_bytes = response.content
             transaction.set_rollback(True)
         return response
+
+
+@pytest.fixture(scope="module")
+def scene(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The scene (``scene.py``) and a client per role, built once for the module in a
+    transaction rolled back at its end; each test runs in a savepoint inside it."""
+    settings = override_settings(
+        MEDIA_ROOT=tmp_path_factory.mktemp("media"),
+        LANGUAGE_CODE="zh-hans",
+        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+        GRIDGOV_GEO_RECHECK_SECONDS=0,
+        TASKS={"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}},
+    )
+    with django_db_blocker.unblock(), settings:
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            built = build_scene()
+            built.clients = Clients(built.users)
+            yield built
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
