@@ -239,8 +239,16 @@ if _tasks_backend == "rq":
     INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
 
 # --- Security ---------------------------------------------------------------------------------
-# A production installation: DEBUG off and a SECRET_KEY of its own.
-_PRODUCTION = not DEBUG and bool(os.environ.get("SECRET_KEY"))
+# Production (DJANGO_ENV=production): HTTPS only, with HSTS and secure cookies; a deployment
+# that passes `manage.py check --deploy` without a warning (its HTTPS settings are below).
+PRODUCTION = os.environ.get("DJANGO_ENV", "").strip().lower() == "production"
+if PRODUCTION and DEBUG:
+    raise RuntimeError("DEBUG must be off when DJANGO_ENV=production")
+if PRODUCTION and not os.environ.get("SECRET_KEY"):
+    raise RuntimeError("SECRET_KEY must be set when DJANGO_ENV=production")
+# An installation serving people: DJANGO_ENV=production, or DEBUG off and a SECRET_KEY of its own
+# (`make run`'s demo has neither): secure cookies and staff two-factor codes by default.
+_PRODUCTION = PRODUCTION or (not DEBUG and bool(os.environ.get("SECRET_KEY")))
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
@@ -263,15 +271,9 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 
-# Production (DJANGO_ENV=production): HTTPS only, with HSTS and secure cookies; a deployment
-# that passes `manage.py check --deploy` without a warning. Behind a reverse proxy that ends
-# TLS, set GRIDGOV_PROXY_SSL_HEADER=1 (it must set X-Forwarded-Proto itself).
-PRODUCTION = os.environ.get("DJANGO_ENV", "").strip().lower() == "production"
+# Production's HTTPS: behind a reverse proxy that ends TLS, set GRIDGOV_PROXY_SSL_HEADER=1 (the
+# proxy must set X-Forwarded-Proto itself).
 if PRODUCTION:
-    if DEBUG:
-        raise RuntimeError("DEBUG must be off when DJANGO_ENV=production")
-    if not os.environ.get("SECRET_KEY"):
-        raise RuntimeError("SECRET_KEY must be set when DJANGO_ENV=production")
     SECURE_SSL_REDIRECT = env_bool("GRIDGOV_SSL_REDIRECT", True)
     SECURE_HSTS_SECONDS = int(os.environ.get("GRIDGOV_HSTS_SECONDS", "31536000"))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("GRIDGOV_HSTS_INCLUDE_SUBDOMAINS", True)
