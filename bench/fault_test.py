@@ -231,13 +231,30 @@ def stored_cases(db: str) -> tuple[list[tuple[str, str, str]], int]:
     return [(str(c or "").replace("-", ""), n, d) for c, n, d in rows], incomplete
 
 
+def application():
+    """The platform's WSGI application with its URLconf loaded (every view, the API and its
+    schemas), for gunicorn's ``--preload``: a killed worker's replacement is forked from the
+    arbiter ready to answer, instead of importing all that on its first request. No database
+    connection is left open to be shared by the forks."""
+    from django.db import connections
+    from django.urls import get_resolver
+
+    from config.wsgi import application as wsgi_application
+
+    get_resolver().url_patterns  # noqa: B018 (imports the views)
+    connections.close_all()
+    return wsgi_application
+
+
 def start_server(env: dict, workers: int, port: int) -> subprocess.Popen:
     """gunicorn (its own process group) serving ``env``'s installation; the app is loaded once
-    in the arbiter, so a killed worker is replaced by a fork at once."""
+    in the arbiter (``application``), so a killed worker is replaced by a fork at once."""
     return subprocess.Popen(
         [
             str(Path(PYTHON).parent / "gunicorn"),
-            "config.wsgi:application",
+            "fault_test:application()",
+            "--pythonpath",
+            f"{ROOT},{ROOT / 'bench'}",
             "--preload",
             "--workers",
             str(workers),
