@@ -26,7 +26,7 @@ import pytest
 from gridgov.orgs.models import Level, OrgUnit
 
 from .access_table import scene  # noqa: F401  (the fixture)
-from .scene import PHONE_MEMBER, PHONE_RESIDENT
+from .scene import PHONE_OTHER_RESIDENT, PHONE_RESIDENT
 from .test_access_table import TABLE
 
 ID_NUMBER = re.compile(r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])")
@@ -45,14 +45,11 @@ SWEPT = (
     "secretary",
 )
 
-#: (role, number): a user's own number, shown to themself.
+#: (role, number): a user's own number, shown to themself. A resident's username is made of
+#: their phone (``r13800138000``), and ``/api/orgs/me`` tells the caller who they are.
 OWN = {
-    # The resident's own phone is their sign-in name: the home page and the menu say who
-    # is signed in.
     ("resident", PHONE_RESIDENT),
-    ("other_resident", "13900139000"),
-    # The party member's own profile shows his own phone.
-    ("member", PHONE_MEMBER),
+    ("other_resident", PHONE_OTHER_RESIDENT),
 }
 
 
