@@ -33,4 +33,3 @@ def client_ip(request) -> str | None:
     """The address a request came from, as the server (or the proxy in front of it, through
     the WSGI server's own handling) reports it."""
     return request.META.get("REMOTE_ADDR") or None
-

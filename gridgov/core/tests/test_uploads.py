@@ -100,7 +100,9 @@ def paths(world, cast, client, settings, tmp_path):  # noqa: F811
 
     def check_photos():
         return [
-            f for p in Photo.objects.filter(case_id=handled.case_id, kind="verification") for f in (p.image, p.thumb)
+            f
+            for p in Photo.objects.filter(case_id=handled.case_id, kind="verification")
+            for f in (p.image, p.thumb)
         ]
 
     key = client_key_create(name="盘锦市数字城管", purpose=TokenPurpose.OPEN311)[1]
