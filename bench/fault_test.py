@@ -44,7 +44,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from harness import PYTHON, ROOT, free_port, manage, shell_json  # noqa: E402
+from harness import ROOT, free_port, gunicorn_start, manage, shell_json  # noqa: E402
 
 #: Exit status when the server cannot be started at all (nothing was tested).
 CANNOT_START = 77
@@ -249,26 +249,12 @@ def application():
 def start_server(env: dict, workers: int, port: int) -> subprocess.Popen:
     """gunicorn (its own process group) serving ``env``'s installation; the app is loaded once
     in the arbiter (``application``), so a killed worker is replaced by a fork at once."""
-    return subprocess.Popen(
-        [
-            str(Path(PYTHON).parent / "gunicorn"),
-            "fault_test:application()",
-            "--pythonpath",
-            f"{ROOT},{ROOT / 'bench'}",
-            "--preload",
-            "--workers",
-            str(workers),
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--backlog",
-            "256",
-            "--timeout",
-            "30",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+    return gunicorn_start(
+        env,
+        workers,
+        port,
+        app="fault_test:application()",
+        options=("--pythonpath", f"{ROOT},{ROOT / 'bench'}", "--preload", "--timeout", "30"),
         start_new_session=True,
     )
 

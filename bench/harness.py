@@ -73,27 +73,37 @@ def installation(extra_env: dict | None = None) -> Iterator[dict]:
         shutil.rmtree(var, ignore_errors=True)
 
 
-@contextmanager
-def gunicorn(env: dict, workers: int) -> Iterator[int]:
-    """gunicorn serving ``env``'s installation with ``workers`` worker processes on a free
-    local port; yields the port once it accepts connections, stops the server afterwards."""
-    port = free_port()
-    server = subprocess.Popen(
+def gunicorn_start(
+    env: dict, workers: int, port: int, *, app: str = "config.wsgi:application", options=(), **popen
+) -> subprocess.Popen:
+    """A gunicorn process serving ``env``'s installation (``app``, with gunicorn ``options``)
+    with ``workers`` worker processes on ``port`` of the loopback address."""
+    return subprocess.Popen(
         [
             str(Path(PYTHON).parent / "gunicorn"),
-            "config.wsgi:application",
+            app,
             "--workers",
             str(workers),
             "--bind",
             f"127.0.0.1:{port}",
             "--backlog",
             "256",
+            *options,
         ],
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
+        **popen,
     )
+
+
+@contextmanager
+def gunicorn(env: dict, workers: int) -> Iterator[int]:
+    """gunicorn serving ``env``'s installation with ``workers`` worker processes on a free
+    local port; yields the port once it accepts connections, stops the server afterwards."""
+    port = free_port()
+    server = gunicorn_start(env, workers, port)
     try:
         for _ in range(100):
             try:
