@@ -10,6 +10,7 @@ Views parse, fetch through ``access`` (404 when invisible), call one service, re
 from datetime import date, datetime
 from decimal import Decimal
 
+from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
@@ -486,7 +487,7 @@ def household_remove(request, household_id: int):
     services.household_remove(
         actor=request.user, household=access.access_household(request.user, pk=household_id)
     )
-    return 204, None
+    return HttpResponse(status=204)
 
 
 @router.post(
