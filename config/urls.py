@@ -21,3 +21,6 @@ urlpatterns = [
     path("open311/v2/", include("gridgov.open311.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
 ]
+
+# A busy database found after the view (the session saved on the way out) is a 503, not a 500.
+handler500 = "gridgov.core.views.server_error"

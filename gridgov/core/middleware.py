@@ -2,7 +2,6 @@ from functools import wraps
 
 from django.conf import settings
 from django.middleware.locale import LocaleMiddleware
-from django.shortcuts import render
 from django.utils import translation
 
 from . import audit, pwa
@@ -86,7 +85,8 @@ class DatabaseBusyMiddleware:
     ``Retry-After`` and a translated message (``errors.Unavailable``), never a 500. The view's
     transaction was rolled back, so nothing was half-written; the phone's outbox and a reload
     send the same request (and client id) again. Last in ``MIDDLEWARE``, so it sees the view's
-    exception first."""
+    exception first; what fails after the view (the session written on the way out) reaches
+    ``core.views.server_error``."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -95,11 +95,7 @@ class DatabaseBusyMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
+        from .views import unavailable_page
+
         unavailable = unavailable_from(exception)
-        if unavailable is None:
-            return None
-        response = render(
-            request, "core/unavailable.html", {"message": unavailable.message}, status=unavailable.status
-        )
-        response["Retry-After"] = str(unavailable.retry_after)
-        return response
+        return None if unavailable is None else unavailable_page(request, unavailable)

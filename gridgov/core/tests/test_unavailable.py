@@ -233,3 +233,32 @@ def test_only_a_busy_database_is_unavailable_other_database_errors_stay_faults(t
     assert unavailable_from(IntegrityError("UNIQUE constraint failed")) is None
     holder.close()
     waiting.close()
+
+
+@pytest.mark.django_db
+def test_a_busy_database_after_the_view_is_a_503_too(client, settings, django_user_model, monkeypatch):
+    from django.contrib.sessions.backends.db import SessionStore
+
+    from gridgov.accounts import middleware as session_clock
+
+    settings.DEBUG = False
+    user = django_user_model.objects.create_user(username="wanghaitao", password="x", full_name="王海涛")
+    client.force_login(user)
+    client.raise_request_exception = False
+    session = client.session
+    session[session_clock.SEEN] = int(time.time()) - 2 * session_clock.SEEN_RESOLUTION
+    session.save()
+
+    # given the write lock beyond the busy timeout when the session is saved on the way out
+    def busy(self, must_create=False):
+        raise WriteLockTimeout("the writer queue was not reached in time")
+
+    monkeypatch.setattr(SessionStore, "save", busy)
+    # when a signed-in page is asked for (its last-seen time is due to be written)
+    response = client.get("/")
+    # then it is the 503 page with Retry-After, not a 500
+    assert response.status_code == 503 and int(response["Retry-After"]) > 0
+    assert "系统繁忙" in response.content.decode()
+    # and any other error after the view stays a 500
+    monkeypatch.setattr(SessionStore, "save", lambda self, must_create=False: 1 / 0)
+    assert client.get("/").status_code == 500
