@@ -13,13 +13,14 @@ class PhoneCodeBackend(BaseBackend):
     """
 
     def authenticate(self, request, phone=None, code=None):
+        from gridgov.core.ratelimit import client_ip
+
         from .services import InvalidCredentials, login_code_verify
 
         if phone is None or code is None:
             return None
-        ip = request.META.get("REMOTE_ADDR") if request is not None else None
         try:
-            return login_code_verify(phone=phone, code=code, ip=ip or None)
+            return login_code_verify(phone=phone, code=code, ip=client_ip(request))
         except InvalidCredentials:
             return None
 

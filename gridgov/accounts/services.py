@@ -28,7 +28,9 @@ from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from gridgov.core import audit
 from gridgov.core.errors import Conflict, DomainError, PermissionDenied, RateLimited, ValidationFailed
+from gridgov.core.models import AuditAction
 
 from . import selectors
 from .models import LoginCode, LoginLockout, Notification, TotpDevice, User
@@ -224,6 +226,7 @@ def totp_enrol_confirm(*, actor: User, code: str) -> TotpDevice:
     device.confirmed_at = timezone.now()
     device.last_step = step
     device.save(update_fields=["confirmed_at", "last_step"])
+    audit.record(AuditAction.TWO_FACTOR, actor=actor, obj=actor, detail={"change": "enrolled"})
     return device
 
 
@@ -248,7 +251,10 @@ def login_totp_verify(*, user: User, code: str, request=None, ip: str | None = N
 def totp_device_reset(*, actor: User, users: Iterable[User]) -> int:
     """An administrator removes users' two-factor devices (a lost phone): they sign in with
     their password alone, or enrol again before anything else where codes are required."""
-    deleted, _details = TotpDevice.objects.filter(user__in=list(users)).delete()
+    devices = TotpDevice.objects.filter(user__in=list(users)).select_related("user")
+    for device in devices:
+        audit.record(AuditAction.TWO_FACTOR, actor=actor, obj=device.user, detail={"change": "reset"})
+    deleted, _details = devices.delete()
     return deleted
 
 

@@ -33,6 +33,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from gridgov.core.context_processors import unread_notifications
 from gridgov.core.errors import DomainError, RateLimited
 from gridgov.core.masking import mask_phone
+from gridgov.core.ratelimit import client_ip
 
 from . import selectors, services
 from .forms import CodeLoginForm, PasswordLoginForm, TotpCodeForm
@@ -64,10 +65,6 @@ def _show_error(form, error: DomainError) -> None:
             form.add_error(name if name in form.fields else None, str(message))
     if not error.fields:
         form.add_error(None, str(error.message))
-
-
-def _client_ip(request) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
 
 
 def _sign_in(request, user, *, backend: str, verified: bool = False) -> None:
@@ -112,7 +109,7 @@ def login_view(request):
         if password_form.is_valid():
             try:
                 user = services.login_password_verify(
-                    request=request, ip=_client_ip(request), **password_form.cleaned_data
+                    request=request, ip=client_ip(request), **password_form.cleaned_data
                 )
             except DomainError as error:
                 status, retry_after = _refused(password_form, error)
@@ -135,7 +132,7 @@ def login_view(request):
         if code_form.is_valid():
             phone = code_form.cleaned_data["phone"]
             try:
-                services.login_code_send(phone=phone, ip=_client_ip(request))
+                services.login_code_send(phone=phone, ip=client_ip(request))
             except RateLimited as error:
                 _show_error(code_form, error)
                 status, retry_after = 429, error.retry_after
@@ -212,7 +209,7 @@ def login_totp(request):
     if request.method == "POST" and form.is_valid():
         try:
             services.login_totp_verify(
-                user=user, code=form.cleaned_data["code"], request=request, ip=_client_ip(request)
+                user=user, code=form.cleaned_data["code"], request=request, ip=client_ip(request)
             )
         except DomainError as error:
             status, retry_after = _refused(form, error)

@@ -1,6 +1,33 @@
 from django.contrib import admin
+from django.contrib.admin.actions import delete_selected
 
-from .models import AuditEntry, WorkCalendarDay
+from . import audit
+from .models import AuditAction, AuditEntry, WorkCalendarDay
+
+
+def delete_selected_audited(modeladmin, request, queryset):
+    """The admin's "delete selected" with an audit row for each object it deleted: Django writes
+    the bulk deletion's ``LogEntry`` rows without the signal the audit log follows."""
+    confirmed = request.POST.get("post") == "yes"
+    doomed = {obj.pk: str(obj) for obj in queryset} if confirmed else {}
+    response = delete_selected(modeladmin, request, queryset)
+    if doomed:
+        opts = queryset.model._meta
+        left = set(queryset.model._default_manager.filter(pk__in=doomed).values_list("pk", flat=True))
+        for pk, text in doomed.items():
+            if pk not in left:
+                audit.record(
+                    AuditAction.CONFIG_CHANGE,
+                    actor=request.user,
+                    subject=f"{opts.app_label}.{opts.model_name}:{pk}",
+                    detail={"change": "deleted", "object": text, "message": ""},
+                )
+    return response
+
+
+delete_selected_audited.allowed_permissions = delete_selected.allowed_permissions
+delete_selected_audited.short_description = delete_selected.short_description
+admin.site.add_action(delete_selected_audited, "delete_selected")
 
 
 @admin.register(WorkCalendarDay)

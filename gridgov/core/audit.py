@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from .errors import ValidationFailed
 from .masking import redact_text
 from .models import AuditAction, AuditEntry
+from .ratelimit import client_ip
 
 REASON_MAX_LENGTH = 200
 
@@ -35,12 +36,6 @@ def bound(request):
 
 def subject_of(obj) -> str:
     return f"{obj._meta.label_lower}:{obj.pk}"
-
-
-def client_ip(request) -> str | None:
-    if request is None:
-        return None
-    return request.META.get("REMOTE_ADDR") or None
 
 
 def _user_of(request):

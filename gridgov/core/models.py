@@ -59,6 +59,7 @@ class AuditAction(models.TextChoices):
     ROLE_CHANGE = "role_change", _("administrative role changed")
     MEMBERSHIP_CHANGE = "membership_change", _("membership changed")
     CONFIG_CHANGE = "config_change", _("configuration changed")
+    TWO_FACTOR = "two_factor", _("two-factor device changed")
 
 
 class AppendOnly(Exception):

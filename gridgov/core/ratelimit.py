@@ -31,5 +31,7 @@ def rate_limit_hit(key: str, *, limit: int, window: int = 60, now: float | None 
 
 def client_ip(request) -> str | None:
     """The address a request came from, as the server (or the proxy in front of it, through
-    the WSGI server's own handling) reports it."""
+    the WSGI server's own handling) reports it; ``None`` without a request."""
+    if request is None:
+        return None
     return request.META.get("REMOTE_ADDR") or None

@@ -15,6 +15,7 @@ from gridgov.accounts import services
 from gridgov.accounts.auth import api_token_create
 from gridgov.accounts.models import LoginLockout, TotpDevice
 from gridgov.core.errors import RateLimited
+from gridgov.core.models import AuditAction, AuditEntry
 
 from .conftest import PASSWORD, PHONE
 
@@ -111,6 +112,13 @@ def test_enrolment_shows_the_secret_until_confirmed_then_never(client, operator)
     html = client.get(ENROL).content.decode()
     assert device.secret not in html and "otpauth://" not in html
     assert "双因素认证已开启" in html
+    # and the enrolment is in the audit log
+    entry = AuditEntry.objects.get(action=AuditAction.TWO_FACTOR)
+    assert (entry.actor, entry.subject, entry.detail) == (
+        operator,
+        f"accounts.user:{operator.pk}",
+        {"change": "enrolled"},
+    )
 
 
 def test_the_enrolment_page_is_not_for_others(client, staff_user):
@@ -314,6 +322,9 @@ def test_an_administrator_resets_a_device_in_the_admin(client, operator):
     assert response.status_code == 302
     assert not TotpDevice.objects.filter(user=operator).exists()
     assert password_step(Client())["Location"] == "/"
+    # and the reset is in the audit log, by the administrator, of the operator
+    reset = AuditEntry.objects.filter(action=AuditAction.TWO_FACTOR, detail__change="reset").get()
+    assert (reset.actor, reset.subject) == (admin, f"accounts.user:{operator.pk}")
 
 
 def test_the_admin_signs_in_through_the_platform(client, db):

@@ -225,6 +225,29 @@ def test_a_category_added_and_changed_in_the_admin_is_a_configuration_change(adm
     assert changed.detail["message"].startswith("已修改")
 
 
+@pytest.mark.django_db
+def test_objects_deleted_together_in_the_admin_are_each_a_configuration_change(admin_client):
+    from datetime import date
+
+    from gridgov.core.models import WorkCalendarDay
+
+    # given two days of the work calendar
+    days = [
+        WorkCalendarDay.objects.create(date=date(2031, 10, d), kind="holiday", name="国庆节") for d in (1, 2)
+    ]
+    changelist = reverse("admin:core_workcalendarday_changelist")
+    chosen = {"action": "delete_selected", "_selected_action": [d.pk for d in days]}
+    # when the administrator chooses "delete selected", then nothing is recorded before confirming
+    assert admin_client.post(changelist, chosen).status_code == 200
+    assert not entries(AuditAction.CONFIG_CHANGE)
+    # when they confirm it, then each deleted day is on record, by whom
+    assert admin_client.post(changelist, {**chosen, "post": "yes"}).status_code == 302
+    assert not WorkCalendarDay.objects.filter(pk__in=[d.pk for d in days]).exists()
+    recorded = entries(AuditAction.CONFIG_CHANGE)
+    assert sorted(e.subject for e in recorded) == sorted(f"core.workcalendarday:{d.pk}" for d in days)
+    assert {(e.actor, e.detail["change"]) for e in recorded} == {(admin_client.root, "deleted")}
+
+
 # --- Append-only ------------------------------------------------------------------------------
 
 
