@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from gridgov.core.admin import ReadOnlyMixin
 from gridgov.orgs.admin import MembershipInline
 
 from .auth import api_token_create, client_key_create
@@ -91,14 +92,10 @@ class UserAdmin(DjangoUserAdmin):
         )
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Rows written by the platform only: administrators may look, not add or edit."""
+class ReadOnlyAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    """Rows written by the platform only: administrators may look and delete, not add or edit."""
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
+    deletable = True
 
 
 @admin.register(SmsMessage)

@@ -97,7 +97,6 @@ def _enrolment_paths() -> tuple[str, ...]:
         reverse("manifest"),
         reverse("service_worker"),
         reverse("offline"),
-        "/i18n/",
     )
 
 

@@ -4,18 +4,9 @@ the workflow services (and so leaves its event), never through an admin form."""
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from gridgov.core.admin import ReadOnlyMixin
+
 from .models import Case, CaseEvent, Photo, Task
-
-
-class ReadOnlyMixin:
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class TaskInline(ReadOnlyMixin, admin.TabularInline):

@@ -5,22 +5,38 @@ from . import audit
 from .models import AuditAction, AuditEntry, WorkCalendarDay
 
 
+class ReadOnlyMixin:
+    """For rows only the platform writes (cases and their steps, the ledger, rollups, the audit
+    log, the SMS outbox): administrators look, never add or change. Deleting is refused too
+    unless ``deletable`` (an outbox row, a lockout or a two-factor device may be removed)."""
+
+    deletable = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return self.deletable and super().has_delete_permission(request, obj)
+
+
 def delete_selected_audited(modeladmin, request, queryset):
     """The admin's "delete selected" with an audit row for each object it deleted: Django writes
     the bulk deletion's ``LogEntry`` rows without the signal the audit log follows."""
     confirmed = request.POST.get("post") == "yes"
-    doomed = {obj.pk: str(obj) for obj in queryset} if confirmed else {}
+    doomed = {obj.pk: obj for obj in queryset} if confirmed else {}
     response = delete_selected(modeladmin, request, queryset)
     if doomed:
-        opts = queryset.model._meta
         left = set(queryset.model._default_manager.filter(pk__in=doomed).values_list("pk", flat=True))
-        for pk, text in doomed.items():
+        for pk, obj in doomed.items():
             if pk not in left:
                 audit.record(
                     AuditAction.CONFIG_CHANGE,
                     actor=request.user,
-                    subject=f"{opts.app_label}.{opts.model_name}:{pk}",
-                    detail={"change": "deleted", "object": text, "message": ""},
+                    obj=obj,
+                    detail={"change": "deleted", "object": str(obj), "message": ""},
                 )
     return response
 
@@ -40,7 +56,7 @@ class WorkCalendarDayAdmin(admin.ModelAdmin):
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
+class AuditEntryAdmin(ReadOnlyMixin, admin.ModelAdmin):
     """审计日志, read only: written by ``core.audit`` and never changed. Searched by the
     actor's username or name, the account tried, the record, the IP address and the path."""
 
@@ -50,12 +66,3 @@ class AuditEntryAdmin(admin.ModelAdmin):
     search_fields = ["actor__username", "actor__full_name", "identifier", "subject", "ip", "path"]
     date_hierarchy = "at"
     show_full_result_count = False
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

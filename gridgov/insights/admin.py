@@ -1,10 +1,12 @@
 from django.contrib import admin
 
+from gridgov.core.admin import ReadOnlyMixin
+
 from .models import COUNTERS, Rollup
 
 
 @admin.register(Rollup)
-class RollupAdmin(admin.ModelAdmin):
+class RollupAdmin(ReadOnlyMixin, admin.ModelAdmin):
     """The rollups, to look at: they are rebuilt from the cases, never edited."""
 
     list_display = ["day", "dimension", "key", "scope", "cases", "tasks", "rated", "overdue"]
@@ -12,12 +14,3 @@ class RollupAdmin(admin.ModelAdmin):
     search_fields = ["key", "scope"]
     readonly_fields = ["day", "dimension", "key", "scope", *COUNTERS]
     date_hierarchy = "day"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -2,6 +2,8 @@
 
 from django.contrib import admin
 
+from gridgov.core.admin import ReadOnlyMixin
+
 from .models import (
     CentralHousehold,
     Deputy,
@@ -102,22 +104,13 @@ class PointRuleAdmin(admin.ModelAdmin):
 
 
 @admin.register(PointEntry)
-class PointEntryAdmin(admin.ModelAdmin):
+class PointEntryAdmin(ReadOnlyMixin, admin.ModelAdmin):
     """Read only: the ledger is written by the services and corrected by new lines."""
 
     list_display = ["at", "member", "rule", "points", "reason", "created_by"]
     list_filter = ["rule"]
     search_fields = ["member__name", "reason", "source"]
     date_hierarchy = "at"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class SignUpInline(admin.TabularInline):
