@@ -44,7 +44,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from harness import ROOT, free_port, gunicorn_start, manage, shell_json  # noqa: E402
+from harness import BENCH_ENV, ROOT, free_port, gunicorn_start, manage, shell_json  # noqa: E402
 
 #: Exit status when the server cannot be started at all (nothing was tested).
 CANNOT_START = 77
@@ -307,12 +307,7 @@ def main(argv=None) -> int:
         "GRIDGOV_VAR_DIR": str(var),
         "GRIDGOV_SQLITE_PATH": str(var / "gridgov.sqlite3"),
         "GRIDGOV_SQLITE_BUSY_TIMEOUT": str(args.busy_timeout),
-        "GRIDGOV_TASKS_BACKEND": "database",
-        # Many reports from one person and one address in a short time is the point here.
-        "GRIDGOV_REPORT_RATE_USER": "1000000",
-        "GRIDGOV_REPORT_RATE_IP": "1000000",
-        "DEBUG": "0",
-        "GRIDGOV_LOG_LEVEL": "WARNING",
+        **BENCH_ENV,
     }
     env.pop("DATABASE_URL", None)
     db = env["GRIDGOV_SQLITE_PATH"]

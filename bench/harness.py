@@ -50,18 +50,27 @@ def shell_json(env: dict, code: str):
     return json.loads(manage(env, "shell", "-c", code).strip().splitlines()[-1])
 
 
+#: How every bench serves: tasks on the database queue, DEBUG off, quiet logs, and no limit on
+#: reports (a load generator is one address sending many).
+BENCH_ENV = {
+    "GRIDGOV_TASKS_BACKEND": "database",
+    "DEBUG": "0",
+    "GRIDGOV_LOG_LEVEL": "WARNING",
+    "GRIDGOV_REPORT_RATE_USER": "0",
+    "GRIDGOV_REPORT_RATE_IP": "0",
+}
+
+
 @contextmanager
 def installation(extra_env: dict | None = None) -> Iterator[dict]:
     """A throw-away SQLite installation (``GRIDGOV_VAR_DIR`` in a temporary directory, migrated,
-    demo data loaded, tasks on the database queue, DEBUG off, quiet logs); yields its
+    demo data loaded, ``BENCH_ENV``); yields its
     environment and removes the directory afterwards. ``DATABASE_URL`` is never inherited."""
     var = Path(tempfile.mkdtemp(prefix="gridgov-bench-"))
     env = {
         **os.environ,
         "GRIDGOV_VAR_DIR": str(var),
-        "GRIDGOV_TASKS_BACKEND": "database",
-        "DEBUG": "0",
-        "GRIDGOV_LOG_LEVEL": "WARNING",
+        **BENCH_ENV,
         **(extra_env or {}),
     }
     env.pop("DATABASE_URL", None)
